@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PrisonersConfig(AppConfig):
+    """Profiles of political prisoners: who they are, the charges, the sentence, where they
+    are held, their timeline and its sources. Staff keep them in the admin; the public reads
+    the published ones.
+    """
+
+    name = "prisoners"
+    verbose_name = _("Political prisoners")
