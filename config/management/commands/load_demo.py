@@ -1,0 +1,37 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from prisoners.services import DEMO_FILE, describe_import_errors, prisoners_import
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo data: the 48 political prisoners of the February 2025 report. "
+        "Safe to run again: rows are matched by their slug and nothing is duplicated."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--prisoners",
+            default=str(DEMO_FILE),
+            help="Prisoner spreadsheet (CSV or XLSX) to load instead.",
+        )
+
+    def handle(self, *args, **options):
+        try:
+            result = prisoners_import(path=options["prisoners"])
+        except FileNotFoundError as error:
+            raise CommandError(f"No such file: {error.filename}") from error
+        except Exception as error:  # tablib raises many kinds on a malformed file
+            raise CommandError(f"Could not read {options['prisoners']}: {error}") from error
+        if result.has_errors() or result.has_validation_errors():
+            raise CommandError(
+                "Nothing was imported; fix these rows and run again:\n  "
+                + "\n  ".join(describe_import_errors(result))
+            )
+        totals = result.totals
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Prisoners: {totals['new']} new, {totals['update']} updated, "
+                f"{totals['skip']} unchanged."
+            )
+        )

@@ -1,0 +1,156 @@
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from import_export.admin import ImportExportModelAdmin
+
+from .models import AlternativeName, Article, Case, Prisoner, Source, TimelineEvent
+from .resources import PrisonerResource
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ["number", "title", "prisoner_count"]
+    search_fields = ["number", "title"]
+    ordering = ["number"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(prisoner_count=Count("prisoners"))
+
+    @admin.display(description=_("prisoners"), ordering="prisoner_count")
+    def prisoner_count(self, article):
+        return article.prisoner_count
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin):
+    list_display = ["title", "prisoner_count"]
+    search_fields = ["title"]
+    ordering = ["title"]
+    prepopulated_fields = {"slug": ["title"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(prisoner_count=Count("prisoners"))
+
+    @admin.display(description=_("prisoners"), ordering="prisoner_count")
+    def prisoner_count(self, case):
+        return case.prisoner_count
+
+
+class AlternativeNameInline(admin.TabularInline):
+    model = AlternativeName
+    extra = 1
+
+
+class SourceInline(admin.TabularInline):
+    model = Source
+    extra = 1
+
+
+class TimelineEventInline(admin.TabularInline):
+    model = TimelineEvent
+    extra = 1
+    fields = ["date", "date_precision", "kind", "description", "source"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "source":
+            prisoner_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = Source.objects.filter(prisoner_id=prisoner_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Prisoner)
+class PrisonerAdmin(ImportExportModelAdmin):
+    resource_classes = [PrisonerResource]
+    list_display = ["full_name", "status", "case", "sentence", "detained_on", "publication"]
+    list_filter = [
+        "publication",
+        "status",
+        "case",
+        "charges",
+        "gender",
+        "torture_reported",
+        "health_at_risk",
+        "hunger_strike",
+        "letters_accepted",
+    ]
+    search_fields = ["given_name", "family_name", "patronymic", "alternative_names__name", "slug"]
+    list_select_related = ["case"]
+    autocomplete_fields = ["case", "charges"]
+    prepopulated_fields = {"slug": ["given_name", "family_name"]}
+    inlines = [AlternativeNameInline, SourceInline, TimelineEventInline]
+    actions = ["publish", "unpublish"]
+    save_on_top = True
+    fieldsets = [
+        (
+            _("Person"),
+            {
+                "fields": [
+                    ("given_name", "patronymic", "family_name"),
+                    "slug",
+                    "photo",
+                    ("date_of_birth", "gender"),
+                    ("citizenship", "region"),
+                ]
+            },
+        ),
+        (
+            _("Case"),
+            {
+                "fields": [
+                    "status",
+                    "case",
+                    "charges",
+                    ("sentence_years", "sentence_months"),
+                    "sentence_note",
+                    ("detained_on", "convicted_on", "sentence_start_on"),
+                ]
+            },
+        ),
+        (
+            _("Detention"),
+            {
+                "fields": [
+                    "place_of_detention",
+                    "letters_address",
+                    "letters_accepted",
+                    ("torture_reported", "health_at_risk", "hunger_strike"),
+                ]
+            },
+        ),
+        (_("Story"), {"fields": ["summary", "story"]}),
+        (_("Publication"), {"fields": ["publication"]}),
+    ]
+
+    @admin.display(description=_("sentence"))
+    def sentence(self, prisoner):
+        if prisoner.sentence_years is None:
+            return "—"
+        return _("%(years)s y %(months)s m") % {
+            "years": prisoner.sentence_years,
+            "months": prisoner.sentence_months,
+        }
+
+    @admin.action(description=_("Publish the selected profiles"), permissions=["change"])
+    def publish(self, request, queryset):
+        for prisoner in queryset:
+            prisoner.publish()
+        self.message_user(
+            request,
+            ngettext("%d profile published.", "%d profiles published.", len(queryset))
+            % len(queryset),
+            messages.SUCCESS,
+        )
+
+    @admin.action(
+        description=_("Withdraw the selected profiles from the public site"), permissions=["change"]
+    )
+    def unpublish(self, request, queryset):
+        for prisoner in queryset:
+            prisoner.unpublish()
+        self.message_user(
+            request,
+            ngettext("%d profile withdrawn.", "%d profiles withdrawn.", len(queryset))
+            % len(queryset),
+            messages.SUCCESS,
+        )

@@ -1,0 +1,46 @@
+from pathlib import Path
+
+import tablib
+from django.db import transaction
+
+from .resources import PrisonerResource
+
+DEMO_FILE = Path(__file__).resolve().parent / "demo_data" / "kazakhstan-2025-02.csv"
+
+
+def prisoners_import(*, path, dry_run=False):
+    """Import a staff spreadsheet (CSV or XLSX) through the same resource as the admin.
+
+    The whole file is one transaction: a single bad row leaves the database untouched.
+    Returns django-import-export's Result, with per-row errors.
+    """
+    path = Path(path)
+    if path.suffix.lower() == ".xlsx":
+        dataset = tablib.Dataset().load(path.read_bytes(), format="xlsx")
+    else:
+        dataset = tablib.Dataset().load(path.read_text(encoding="utf-8-sig"), format="csv")
+    with transaction.atomic():
+        result = PrisonerResource().import_data(
+            dataset,
+            dry_run=dry_run,
+            raise_errors=False,
+            use_transactions=True,
+            collect_failed_rows=True,
+        )
+        if result.has_errors() or result.has_validation_errors():
+            transaction.set_rollback(True)
+    return result
+
+
+def describe_import_errors(result):
+    """Per-row messages a person can act on, for the command line."""
+    lines = []
+    for error in result.base_errors:
+        lines.append(f"File: {error.error}")
+    for row_number, errors in result.row_errors():
+        for error in errors:
+            lines.append(f"Row {row_number}: {error.error}")
+    for invalid in result.invalid_rows:
+        for field, messages in invalid.error_dict.items():
+            lines.append(f"Row {invalid.number}, column '{field}': {' '.join(messages)}")
+    return lines
