@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "prisoners"
+
+urlpatterns = [
+    path("prisoners/", views.PrisonerListView.as_view(), name="list"),
+    path("prisoners/export.<str:fmt>", views.PrisonerExportView.as_view(), name="export"),
+    path("prisoners/<slug:slug>/", views.PrisonerDetailView.as_view(), name="detail"),
+    path("cases/", views.CaseListView.as_view(), name="cases"),
+    path("cases/<slug:slug>/", views.CaseDetailView.as_view(), name="case"),
+]

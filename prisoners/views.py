@@ -1,0 +1,111 @@
+from django.http import Http404, HttpResponse
+from django.views.generic import DetailView, ListView
+from django_filters.views import FilterView
+from import_export.formats import base_formats
+
+from .filters import PrisonerFilter
+from .models import Case, Prisoner
+from .resources import PublicPrisonerResource
+
+
+class PublishedPrisonerFilterMixin:
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs["regions"] = (
+            Prisoner.objects.published()
+            .exclude(region="")
+            .order_by("region")
+            .values_list("region", flat=True)
+            .distinct()
+        )
+        return kwargs
+
+
+class PrisonerListView(PublishedPrisonerFilterMixin, FilterView):
+    filterset_class = PrisonerFilter
+    queryset = Prisoner.objects.published().for_list()
+    template_name = "prisoners/prisoner_list.html"
+    paginate_by = 24
+
+    def paginate_queryset(self, queryset, page_size):
+        """A page number that is not a number, or past the end, shows the nearest real page
+        instead of an error: what a reader who edited the URL would expect."""
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get("page"))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            response.status_code = 400
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["headline"] = Prisoner.objects.published().headline()
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["query_without_page"] = query.urlencode()
+        return context
+
+
+EXPORT_FORMATS = {"csv": base_formats.CSV, "json": base_formats.JSON}
+
+
+class PrisonerExportView(PublishedPrisonerFilterMixin, FilterView):
+    """The published list, as filtered on the page, as CSV or JSON."""
+
+    filterset_class = PrisonerFilter
+    queryset = Prisoner.objects.published().for_list()
+    template_name = "prisoners/prisoner_list.html"
+
+    def get(self, request, *args, **kwargs):
+        fmt_class = EXPORT_FORMATS.get(kwargs["fmt"])
+        if fmt_class is None:
+            raise Http404
+        filterset = self.get_filterset(self.get_filterset_class())
+        if filterset.is_bound and not filterset.is_valid():
+            return HttpResponse(
+                "Unknown filter value: "
+                + "; ".join(
+                    f"{name}: {' '.join(errors)}" for name, errors in filterset.errors.items()
+                ),
+                status=400,
+                content_type="text/plain; charset=utf-8",
+            )
+        fmt = fmt_class()
+        dataset = PublicPrisonerResource().export(queryset=filterset.qs)
+        response = HttpResponse(fmt.export_data(dataset), content_type=fmt.get_content_type())
+        response["Content-Disposition"] = (
+            f'attachment; filename="political-prisoners.{fmt.get_extension()}"'
+        )
+        return response
+
+
+class PrisonerDetailView(DetailView):
+    template_name = "prisoners/prisoner_detail.html"
+    context_object_name = "prisoner"
+
+    def get_queryset(self):
+        return Prisoner.objects.published().for_profile()
+
+
+class CaseListView(ListView):
+    template_name = "prisoners/case_list.html"
+    context_object_name = "cases"
+
+    def get_queryset(self):
+        return Case.objects.with_published_count().filter(published_count__gt=0)
+
+
+class CaseDetailView(DetailView):
+    template_name = "prisoners/case_detail.html"
+    context_object_name = "case"
+    queryset = Case.objects.all()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["prisoners"] = self.object.prisoners.published().for_list()
+        if not context["prisoners"]:
+            raise Http404
+        return context

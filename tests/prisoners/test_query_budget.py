@@ -1,0 +1,72 @@
+"""Each public page runs a fixed number of queries, however many rows stand behind it."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import (
+    AlternativeNameFactory,
+    ArticleFactory,
+    CaseFactory,
+    PrisonerFactory,
+    SourceFactory,
+    TimelineEventFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def make_prisoners(count, case):
+    articles = [ArticleFactory(number=str(n)) for n in (174, 256, 272, 405)]
+    prisoners = PrisonerFactory.create_batch(count, case=case, charges=articles)
+    for prisoner in prisoners:
+        AlternativeNameFactory.create_batch(2, prisoner=prisoner)
+        source = SourceFactory(prisoner=prisoner)
+        SourceFactory(prisoner=prisoner)
+        TimelineEventFactory.create_batch(4, prisoner=prisoner, source=source)
+    return prisoners
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.fixture
+def few_and_many():
+    few_case, many_case = CaseFactory(slug="few"), CaseFactory(slug="many")
+    few = make_prisoners(3, few_case)
+    many = make_prisoners(55, many_case)
+    return few, many
+
+
+def test_list_page_budget(client, few_and_many, django_assert_max_num_queries):
+    few = count_queries(client, "/prisoners/?case=few")
+    many = count_queries(client, "/prisoners/?case=many")
+    assert few == many
+    with django_assert_max_num_queries(8):
+        client.get("/prisoners/?case=many&article=405&q=a")
+
+
+def test_profile_page_budget(client, few_and_many, django_assert_max_num_queries):
+    few, many = few_and_many
+    assert count_queries(client, few[0].get_absolute_url()) == count_queries(
+        client, many[0].get_absolute_url()
+    )
+    with django_assert_max_num_queries(7):
+        client.get(many[0].get_absolute_url())
+
+
+def test_case_page_budget(client, few_and_many, django_assert_max_num_queries):
+    assert count_queries(client, "/cases/few/") == count_queries(client, "/cases/many/")
+    with django_assert_max_num_queries(4):
+        client.get("/cases/many/")
+
+
+def test_case_list_and_export_budget(client, few_and_many, django_assert_max_num_queries):
+    with django_assert_max_num_queries(2):
+        client.get("/cases/")
+    with django_assert_max_num_queries(5):
+        client.get("/prisoners/export.csv")
