@@ -61,7 +61,7 @@ class PrisonerFilter(django_filters.FilterSet):
         return queryset.search(value)
 
     def filter_sentence_min(self, queryset, name, value):
-        return queryset.with_sentence_in_months().filter(sentence_in_months__gte=value * 12)
+        return queryset.with_sentence_in_months().filter(sentence_total_months__gte=value * 12)
 
     def filter_sentence_max(self, queryset, name, value):
-        return queryset.with_sentence_in_months().filter(sentence_in_months__lte=value * 12)
+        return queryset.with_sentence_in_months().filter(sentence_total_months__lte=value * 12)

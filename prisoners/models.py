@@ -67,7 +67,7 @@ class PrisonerQuerySet(models.QuerySet):
 
     def with_sentence_in_months(self):
         return self.annotate(
-            sentence_in_months=F("sentence_years") * 12 + F("sentence_months"),
+            sentence_total_months=F("sentence_years") * 12 + F("sentence_months"),
         )
 
     def search(self, text):

@@ -141,29 +141,27 @@ class RelatedRowsField(fields.Field):
         self.read = read
 
     def get_value(self, instance):
-        pending = getattr(instance, self.attribute, None)
-        if pending is not None:
-            return pending
-        if instance.pk is None:
-            return ()
-        return self.read(instance)
+        rows = getattr(instance, self.attribute, None)
+        if rows is None:
+            rows = self.read(instance) if instance.pk else ()
+        # Sorted, so that the same rows in another order compare equal.
+        return tuple(sorted(rows))
 
 
 def read_alternative_names(prisoner):
-    return tuple(sorted((n.name,) for n in prisoner.alternative_names.all()))
+    return tuple((n.name,) for n in prisoner.alternative_names.all())
 
 
 def read_sources(prisoner):
     return tuple(
         (s.url, s.title, s.published_on.isoformat() if s.published_on else "")
-        for s in sorted(prisoner.sources.all(), key=lambda s: s.pk)
+        for s in prisoner.sources.all()
     )
 
 
 def read_events(prisoner):
     return tuple(
-        (e.date_label, e.kind, e.description, e.source.reference)
-        for e in sorted(prisoner.events.all(), key=lambda e: (e.date, e.pk))
+        (e.date_label, e.kind, e.description, e.source.reference) for e in prisoner.events.all()
     )
 
 
@@ -324,6 +322,26 @@ class PublicPrisonerResource(resources.ModelResource):
     case = fields.Field(attribute="case__title", column_name="case")
     charges = fields.Field(attribute="charges", column_name="charges", widget=ArticleListWidget())
     citizenship = fields.Field(attribute="citizenship__name", column_name="citizenship")
+    sentence_years = fields.Field(
+        attribute="sentence_years",
+        column_name="sentence_years",
+        widget=widgets.IntegerWidget(coerce_to_string=False),
+    )
+    sentence_months = fields.Field(
+        attribute="sentence_months",
+        column_name="sentence_months",
+        widget=widgets.IntegerWidget(coerce_to_string=False),
+    )
+    detained_on = fields.Field(
+        attribute="detained_on",
+        column_name="detained_on",
+        widget=widgets.DateWidget("%Y-%m-%d", coerce_to_string=True),
+    )
+    convicted_on = fields.Field(
+        attribute="convicted_on",
+        column_name="convicted_on",
+        widget=widgets.DateWidget("%Y-%m-%d", coerce_to_string=True),
+    )
     profile = fields.Field(column_name="profile")
 
     class Meta:

@@ -75,7 +75,9 @@ class PrisonerExportView(PublishedPrisonerFilterMixin, FilterView):
             )
         fmt = fmt_class()
         dataset = PublicPrisonerResource().export(queryset=filterset.qs)
-        response = HttpResponse(fmt.export_data(dataset), content_type=fmt.get_content_type())
+        # Spreadsheet formats get formula escaping; JSON keeps its numbers as numbers.
+        body = dataset.export("json") if kwargs["fmt"] == "json" else fmt.export_data(dataset)
+        response = HttpResponse(body, content_type=fmt.get_content_type())
         response["Content-Disposition"] = (
             f'attachment; filename="political-prisoners.{fmt.get_extension()}"'
         )

@@ -58,12 +58,13 @@ def test_filters(demo_data, client):
     assert client.get(LIST, {"status": "pretrial"}).context["paginator"].count == 8
     group = client.get(LIST, {"case": "group-of-seven-case-tractor-case"})
     assert group.context["paginator"].count == 6
-    assert client.get(LIST, {"article": "405"}).context["paginator"].count >= 8
+    assert client.get(LIST, {"article": "405"}).context["paginator"].count == 7
     long = client.get(LIST, {"sentence_min": "15"})
     assert names(long) == ["Kazybek Kudaibergenov", "Nursultan Isayev", "Yerbol Zhumanov"]
     short = client.get(LIST, {"sentence_max": "3", "status": "convicted"})
     assert {p.sentence_years for p in short.context["prisoner_list"]} <= {3}
-    assert client.get(LIST, {"gender": "female"}).context["paginator"].count >= 3
+    women = names(client.get(LIST, {"gender": "female"}))
+    assert women == ["Aigerim Tleuzhan", "Bagdagul Andreyeva"]
     taraz = client.get(LIST, {"region": "Taraz"})
     assert taraz.context["paginator"].count >= 1
 

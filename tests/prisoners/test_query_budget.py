@@ -46,7 +46,7 @@ def test_list_page_budget(client, few_and_many, django_assert_max_num_queries):
     few = count_queries(client, "/prisoners/?case=few")
     many = count_queries(client, "/prisoners/?case=many")
     assert few == many
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         client.get("/prisoners/?case=many&article=405&q=a")
 
 
