@@ -14,13 +14,15 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-demo: export DEBUG ?= 1
-demo: $(STAMP)
+# Local settings for a new checkout: DEBUG on, everything else at its server-less default.
+.env:
+	cp .env.example .env
+
+demo: $(STAMP) .env
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py demo_staff
 
-run: export DEBUG ?= 1
 run: demo
 	@echo "Serving http://127.0.0.1:8000 with a Celery worker and beat. Ctrl-C stops all three."
 	$(BIN)/honcho -f Procfile.dev start

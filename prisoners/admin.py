@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
@@ -6,6 +7,22 @@ from import_export.admin import ImportExportModelAdmin
 
 from .models import AlternativeName, Article, Case, Prisoner, Source, TimelineEvent
 from .resources import PrisonerResource
+from .services import photo_without_metadata
+
+
+class PrisonerForm(forms.ModelForm):
+    class Meta:
+        model = Prisoner
+        fields = "__all__"
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        if not photo or photo == self.initial.get("photo"):
+            return photo
+        try:
+            return photo_without_metadata(photo)
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from error
 
 
 @admin.register(Article)
@@ -61,6 +78,7 @@ class TimelineEventInline(admin.TabularInline):
 
 @admin.register(Prisoner)
 class PrisonerAdmin(ImportExportModelAdmin):
+    form = PrisonerForm
     resource_classes = [PrisonerResource]
     list_display = ["full_name", "status", "case", "sentence", "detained_on", "publication"]
     list_filter = [
