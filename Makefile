@@ -20,7 +20,7 @@ setup: $(STAMP)
 
 demo: $(STAMP) .env
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py load_demo --if-empty
 	$(BIN)/python manage.py demo_staff
 
 run: demo

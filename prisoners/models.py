@@ -313,7 +313,7 @@ class TimelineEvent(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     description = models.CharField(_("description"), max_length=500)
     source = models.ForeignKey(
-        Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="events"
+        Source, verbose_name=_("source"), on_delete=models.RESTRICT, related_name="events"
     )
 
     class Meta:

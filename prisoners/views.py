@@ -1,3 +1,4 @@
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
@@ -104,10 +105,20 @@ class CaseDetailView(DetailView):
     template_name = "prisoners/case_detail.html"
     context_object_name = "case"
     queryset = Case.objects.all()
+    paginate_by = 24
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["prisoners"] = self.object.prisoners.published().for_list()
-        if not context["prisoners"]:
+        prisoners = self.object.prisoners.published().for_list()
+        paginator = Paginator(prisoners, self.paginate_by)
+        if not paginator.count:
             raise Http404
+        page = paginator.get_page(self.request.GET.get("page"))
+        context.update(
+            prisoners=page.object_list,
+            paginator=paginator,
+            page_obj=page,
+            is_paginated=page.has_other_pages(),
+            query_without_page="",
+        )
         return context

@@ -87,3 +87,24 @@ def test_anonymous_users_are_sent_to_sign_in(client):
     response = client.get(reverse("admin:prisoners_prisoner_changelist"))
     assert response.status_code == 302
     assert "/login/" in response["Location"]
+
+
+def test_deleting_a_prisoner_removes_events_and_sources(staff_client):
+    from prisoners.models import Source, TimelineEvent
+    from tests.factories import TimelineEventFactory
+
+    event = TimelineEventFactory()
+    url = reverse("admin:prisoners_prisoner_delete", args=[event.prisoner.pk])
+    assert staff_client.post(url, {"post": "yes"}).status_code == 302
+    assert not Prisoner.objects.exists()
+    assert not TimelineEvent.objects.exists() and not Source.objects.exists()
+
+
+def test_a_source_still_cited_by_an_event_cannot_be_deleted_alone(db):
+    from django.db.models import RestrictedError
+
+    from tests.factories import TimelineEventFactory
+
+    event = TimelineEventFactory()
+    with pytest.raises(RestrictedError):
+        event.source.delete()

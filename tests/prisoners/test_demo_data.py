@@ -101,3 +101,11 @@ def test_loading_twice_changes_nothing(demo_data, capsys):
         for p in Prisoner.objects.all()
     }
     assert after == before
+
+
+def test_make_run_keeps_staff_edits(demo_data, capsys):
+    Prisoner.objects.filter(slug="duman-mukhametkarim").update(letters_accepted=True)
+    capsys.readouterr()
+    call_command("load_demo", if_empty=True)
+    assert "48 already in the database; left as they are" in capsys.readouterr().out
+    assert Prisoner.objects.get(slug="duman-mukhametkarim").letters_accepted

@@ -23,9 +23,13 @@ def jpeg_with_gps():
 
 def change_form_data(prisoner, **extra):
     data = {
-        "given_name": prisoner.given_name, "family_name": prisoner.family_name,
-        "slug": prisoner.slug, "status": prisoner.status, "summary": prisoner.summary,
-        "sentence_months": 0, "publication": prisoner.publication,
+        "given_name": prisoner.given_name,
+        "family_name": prisoner.family_name,
+        "slug": prisoner.slug,
+        "status": prisoner.status,
+        "summary": prisoner.summary,
+        "sentence_months": 0,
+        "publication": prisoner.publication,
     }
     for prefix in ("alternative_names", "sources", "events"):
         data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})

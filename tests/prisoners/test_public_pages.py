@@ -175,6 +175,7 @@ def test_case_page_lists_its_published_prisoners(client):
     response = client.get(case.get_absolute_url())
     assert response.status_code == 200
     assert len(response.context["prisoners"]) == 3
+    assert "3 people held in this case" in response.content.decode()
     assert "Draftov" not in response.content.decode()
     cases = client.get(reverse("prisoners:cases")).content.decode()
     assert "Group of Seven" in cases
@@ -221,3 +222,13 @@ def test_search_in_admin_and_public_use_alternative_names(client):
     AlternativeNameFactory(prisoner=prisoner, name="Asanali Suyubayev")
     ArticleFactory(number="297")
     assert names(client.get(LIST, {"q": "suyubayev"})) == ["Asanali Suyubaev"]
+
+
+def test_case_page_paginates(client):
+    case = CaseFactory()
+    PrisonerFactory.create_batch(30, case=case)
+    response = client.get(case.get_absolute_url(), {"page": "2"})
+    assert response.status_code == 200
+    assert len(response.context["prisoners"]) == 6
+    assert "30 people held in this case" in response.content.decode()
+    assert client.get(case.get_absolute_url(), {"page": "x"}).status_code == 200

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from prisoners.models import Prisoner
 from prisoners.services import DEMO_FILE, describe_import_errors, prisoners_import
 
 
@@ -15,8 +16,18 @@ class Command(BaseCommand):
             default=str(DEMO_FILE),
             help="Prisoner spreadsheet (CSV or XLSX) to load instead.",
         )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing when prisoners exist already, so that staff edits are kept.",
+        )
 
     def handle(self, *args, **options):
+        if options["if_empty"] and Prisoner.objects.exists():
+            self.stdout.write(
+                f"Prisoners: {Prisoner.objects.count()} already in the database; left as they are."
+            )
+            return
         try:
             result = prisoners_import(path=options["prisoners"])
         except FileNotFoundError as error:
