@@ -13,7 +13,7 @@ from .services import photo_without_metadata
 class PrisonerForm(forms.ModelForm):
     class Meta:
         model = Prisoner
-        fields = "__all__"
+        fields = ["photo"]  # the admin adds the rest from its fieldsets
 
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")
