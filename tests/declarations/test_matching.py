@@ -1,0 +1,110 @@
+"""Name keys against the spellings found in the seed documents."""
+
+from pathlib import Path
+
+import pytest
+
+from declarations.matching import find_mentions, fold, person_key, transliteration_key
+from declarations.parsing import parse_declaration
+
+SEEDS = Path("/work/shared/seeds")
+
+PRISONERS = [
+    ("zhylanbayev", ["Marat Zhylanbayev", "Marat Zhylanbaev"]),
+    ("sembay", ["Askar Sembay"]),
+    ("suyubaev", ["Asanali Suyubaev", "Asanali Suyubayev"]),
+    ("mendygaziyev", ["Bekizhan Mendygaziyev"]),
+    ("aidar", ["Aidar Syzdykov"]),
+    ("fazylzhan", ["Fazylzhan Syzdykov"]),
+    ("ensebek", ["Temirlan Ensebek"]),
+    ("danebayev", ["Timur Danebayev"]),
+    ("mukhametkarim", ["Duman Mukhametkarim"]),
+    ("adilbekov", ["Daniyar Adilbekov"]),
+]
+
+
+def test_fold_ignores_accents_case_and_spacing():
+    assert fold("  ÇELENK   ÖZEN ") == "celenk ozen"
+    assert fold("STARÎȘ") == fold("Staris")
+
+
+@pytest.mark.parametrize(
+    ("document", "web"),
+    [
+        (("SCHWABE", "Frank"), ("SCHWABE", "Frank")),
+        (("ÇELENK ÖZEN", "Sevilay"), ("Celenk Ozen", "Sevilay")),
+        (("LICHERI", "Ettore Antonio"), ("LICHERI", "Ettore")),
+        (("De SUTTER", "Petra"), ("De SUTTER", "Petra")),
+        (("STAMBACH-TERRENOIR", "Anne"), ("STAMBACH TERRENOIR", "Anne")),
+    ],
+)
+def test_person_key_matches_across_layouts(document, web):
+    assert person_key(*document) == person_key(*web)
+
+
+def test_person_key_shape():
+    assert person_key("SCHWABE", "Frank") == "schwabe|frank"
+    assert person_key("SCHWABE", "Frank") != person_key("SCHWABE", "Petra")
+
+
+@pytest.mark.parametrize(
+    "variants",
+    [
+        ("Zhylanbaev", "Zhylanbayev"),
+        ("Sembai", "Sembay"),
+        ("Mendygazyev", "Mendygaziyev", "Mendygaziev"),
+        ("Suyubaev", "Suyubayev"),
+        ("Yensebek", "Ensebek"),
+        ("Danebayev", "Danebaev"),
+        ("Akhmetkaliyev", "Ahmetkaliyev"),
+    ],
+)
+def test_transliteration_variants_share_a_key(variants):
+    assert len({transliteration_key(variant) for variant in variants}) == 1
+
+
+@pytest.mark.parametrize(("one", "other"), [("Aidar", "Fazylzhan"), ("Bekizhan", "Barlyk")])
+def test_different_names_keep_different_keys(one, other):
+    assert transliteration_key(one) != transliteration_key(other)
+
+
+def test_ye_is_dropped_only_at_the_start_of_a_word():
+    assert transliteration_key("Yerimbetov") == transliteration_key("Erimbetov")
+    assert transliteration_key("Beyen") != transliteration_key("Been")
+
+
+def test_finds_the_prisoners_named_in_declaration_804():
+    body = parse_declaration((SEEDS / "000_967d7acdab5ed506.txt").read_text()).body
+    assert find_mentions(body, PRISONERS) == [
+        "adilbekov",
+        "mukhametkarim",
+        "zhylanbayev",
+        "sembay",
+        "aidar",
+        "suyubaev",
+        "danebayev",
+        "mendygaziyev",
+    ]
+
+
+def test_finds_a_differently_transliterated_name():
+    assert find_mentions("Temirlan Yensebek was detained.", PRISONERS) == ["ensebek"]
+
+
+def test_family_name_first_also_counts():
+    assert find_mentions("The case of SYZDYKOV Aidar.", PRISONERS) == ["aidar"]
+
+
+def test_a_shared_family_name_or_other_people_never_match():
+    text = "Mukhtar Ablyazov, Lyudmyla Kozlovska and Barlyk Mendygazyev spoke about Syzdykov."
+    assert find_mentions(text, PRISONERS) == []
+
+
+def test_each_person_once_in_order_of_first_mention():
+    text = "Timur Danebayev and Marat Zhylanbaev; later Timur Danebaev again."
+    people = [*PRISONERS, ("danebayev", ["Timur Danebaev"])]
+    assert find_mentions(text, people) == ["danebayev", "zhylanbayev"]
+
+
+def test_a_bare_string_of_names_is_one_spelling():
+    assert find_mentions("Askar Sembai", [(1, "Askar Sembay")]) == [1]
