@@ -203,6 +203,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "config.tasks.clear_expired_sessions",
         "schedule": timedelta(hours=24),
     },
+    "declarations-pending-invitations": {
+        "task": "declarations.tasks.send_pending_invitations",
+        "schedule": timedelta(minutes=10),
+    },
+    "declarations-reminders": {
+        "task": "declarations.tasks.send_reminders",
+        "schedule": timedelta(hours=6),
+    },
+    "declarations-deadline-digest": {
+        "task": "declarations.tasks.send_deadline_digest",
+        "schedule": timedelta(hours=24),
+    },
 }
 
 # django-import-export: staff previews every import; one bad row rolls the whole file back.
@@ -213,6 +225,18 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 COUNTRIES_FIRST = ["KZ"]
+
+# The public address, for links in emails (sent by workers, which have no request).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
+# Written declarations: personal pledge links, reminders and staff notices.
+DECLARATION_LINK_MAX_AGE = env.int("DECLARATION_LINK_MAX_AGE_DAYS", default=30) * 24 * 3600
+DECLARATION_REMINDER_EVERY = timedelta(days=env.int("DECLARATION_REMINDER_EVERY_DAYS", default=7))
+DECLARATION_MAX_REMINDERS = env.int("DECLARATION_MAX_REMINDERS", default=2)
+DECLARATION_THRESHOLD_MARGIN = env.int("DECLARATION_THRESHOLD_MARGIN", default=3)
+DECLARATION_STAFF_EMAILS = env.list(
+    "DECLARATION_STAFF_EMAILS", default=[address for _, address in ADMINS]
+)
 
 LOGGING = {
     "version": 1,

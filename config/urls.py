@@ -16,6 +16,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", RedirectView.as_view(pattern_name="prisoners:list", permanent=False), name="home"),
     path("", include("prisoners.urls")),
+    path("", include("declarations.urls")),
     prefix_default_language=False,
 )
 if settings.DEBUG:

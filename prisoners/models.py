@@ -87,11 +87,18 @@ class PrisonerQuerySet(models.QuerySet):
         return self.select_related("case").prefetch_related("charges")
 
     def for_profile(self):
+        from declarations.models import Declaration  # declarations depend on prisoners
+
         return self.select_related("case").prefetch_related(
             "charges",
             "alternative_names",
             "sources",
             Prefetch("events", queryset=TimelineEvent.objects.select_related("source")),
+            Prefetch(
+                "declarations",
+                queryset=Declaration.objects.public().select_related("assembly"),
+                to_attr="public_declarations",
+            ),
         )
 
     def headline(self):

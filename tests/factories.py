@@ -1,7 +1,16 @@
 import datetime
 
 import factory
+from django.utils import timezone
 
+from declarations.models import (
+    Assembly,
+    Declaration,
+    Delegation,
+    Parliamentarian,
+    PoliticalGroup,
+    Signature,
+)
 from prisoners.models import AlternativeName, Article, Case, Prisoner, Source, TimelineEvent
 
 
@@ -70,3 +79,65 @@ class TimelineEventFactory(factory.django.DjangoModelFactory):
     kind = TimelineEvent.Kind.DETAINED
     description = "Detained by the police"
     source = factory.LazyAttribute(lambda event: SourceFactory(prisoner=event.prisoner))
+
+
+# Declarations ---------------------------------------------------------------------------
+
+
+class AssemblyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Assembly
+        django_get_or_create = ["short_name"]
+
+    short_name = "PACE"
+    name = "Parliamentary Assembly of the Council of Europe"
+
+
+class PoliticalGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PoliticalGroup
+        django_get_or_create = ["assembly", "code"]
+
+    assembly = factory.SubFactory(AssemblyFactory)
+    code = factory.Iterator(["SOC", "EPP/CD", "UEL", "ALDE", "ECPA"])
+    name = factory.LazyAttribute(lambda group: f"Group {group.code}")
+    is_non_attached = factory.LazyAttribute(lambda group: group.code == "NR")
+
+
+class DelegationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Delegation
+        django_get_or_create = ["assembly", "name"]
+
+    assembly = factory.SubFactory(AssemblyFactory)
+    name = factory.Iterator(["Austria", "France", "Germany", "Ireland", "Sweden", "Spain"])
+
+
+class ParliamentarianFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Parliamentarian
+
+    given_names = factory.Faker("first_name")
+    surname = factory.Sequence(lambda n: f"MEMBER{n}")
+    email = factory.Sequence(lambda n: f"member{n}@parliament.example.org")
+    delegation = factory.SubFactory(DelegationFactory)
+    group = factory.SubFactory(PoliticalGroupFactory)
+
+
+class DeclarationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Declaration
+
+    assembly = factory.SubFactory(AssemblyFactory)
+    title = factory.Sequence(lambda n: f"Release the political prisoners ({n})")
+    body = "We, the undersigned, call for the release of all political prisoners."
+    status = Declaration.Status.COLLECTING
+
+
+class SignatureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Signature
+
+    declaration = factory.SubFactory(DeclarationFactory)
+    parliamentarian = factory.SubFactory(ParliamentarianFactory)
+    invited_at = factory.LazyFunction(timezone.now)

@@ -1,13 +1,18 @@
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from declarations.models import Declaration
+from declarations.services import DEMO_DIR as DECLARATIONS_DIR
+from declarations.services import assembly_pace, declaration_import_file
 from prisoners.models import Prisoner
 from prisoners.services import DEMO_FILE, describe_import_errors, prisoners_import
 
 
 class Command(BaseCommand):
     help = (
-        "Load the demo data: the 48 political prisoners of the February 2025 report. "
-        "Safe to run again: rows are matched by their slug and nothing is duplicated."
+        "Load the demo data: the 48 political prisoners of the February 2025 report and three "
+        "PACE written declarations with their signatories. Safe to run again: nothing is "
+        "duplicated."
     )
 
     def add_arguments(self, parser):
@@ -27,13 +32,23 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Prisoners: {Prisoner.objects.count()} already in the database; left as they are."
             )
-            return
+        else:
+            self.load_prisoners(options["prisoners"])
+        if options["if_empty"] and Declaration.objects.exists():
+            self.stdout.write(
+                f"Declarations: {Declaration.objects.count()} already in the database; "
+                "left as they are."
+            )
+        else:
+            self.load_declarations()
+
+    def load_prisoners(self, path):
         try:
-            result = prisoners_import(path=options["prisoners"])
+            result = prisoners_import(path=path)
         except FileNotFoundError as error:
             raise CommandError(f"No such file: {error.filename}") from error
         except Exception as error:  # tablib raises many kinds on a malformed file
-            raise CommandError(f"Could not read {options['prisoners']}: {error}") from error
+            raise CommandError(f"Could not read {path}: {error}") from error
         if result.has_errors() or result.has_validation_errors():
             raise CommandError(
                 "Nothing was imported; fix these rows and run again:\n  "
@@ -46,3 +61,18 @@ class Command(BaseCommand):
                 f"{totals['skip']} unchanged."
             )
         )
+
+    def load_declarations(self):
+        assembly = assembly_pace()
+        for path in sorted(DECLARATIONS_DIR.glob("*.txt")):
+            try:
+                declaration = declaration_import_file(
+                    path=path, assembly=assembly, link_prisoners=True
+                )
+            except ValidationError as error:
+                raise CommandError(f"{path.name}: {' '.join(error.messages)}") from error
+            self.stdout.write(
+                f"Declaration No. {declaration.declaration_number}: "
+                f"{declaration.signatures.count()} signatures, "
+                f"{declaration.prisoners.count()} prisoners linked."
+            )

@@ -1,0 +1,440 @@
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportMixin
+
+from prisoners.models import Case
+
+from . import services
+from .forms import DeclarationPasteForm, InviteForm
+from .models import Assembly, Declaration, Delegation, Parliamentarian, PoliticalGroup, Signature
+from .parsing import parse_declaration
+from .resources import SignatureResource
+
+
+class PoliticalGroupInline(admin.TabularInline):
+    model = PoliticalGroup
+    extra = 1
+
+
+@admin.register(Assembly)
+class AssemblyAdmin(admin.ModelAdmin):
+    list_display = ["short_name", "name", "min_signatures", "min_delegations", "min_groups"]
+    inlines = [PoliticalGroupInline]
+
+
+@admin.register(Delegation)
+class DelegationAdmin(admin.ModelAdmin):
+    list_display = ["name", "assembly", "country"]
+    list_filter = ["assembly"]
+    search_fields = ["name"]
+
+
+@admin.register(PoliticalGroup)
+class PoliticalGroupAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "assembly", "is_non_attached"]
+    list_filter = ["assembly"]
+    search_fields = ["code", "name"]
+
+
+class SignedCountFilter(admin.SimpleListFilter):
+    title = _("declarations signed")
+    parameter_name = "signed"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("0", _("none")),
+            ("1", _("1 or more")),
+            ("2", _("2 or more")),
+            ("3", _("3 or more")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "0":
+            return queryset.filter(signed_count=0)
+        if self.value() in {"1", "2", "3"}:
+            return queryset.filter(signed_count__gte=int(self.value()))
+        return queryset
+
+
+class SignedAboutCaseFilter(admin.SimpleListFilter):
+    """Members who signed earlier declarations on the prisoners of a case: likely signers."""
+
+    title = _("signed on prisoners of the case")
+    parameter_name = "signed_case"
+
+    def lookups(self, request, model_admin):
+        return [(str(case.pk), case.title) for case in Case.objects.all()]
+
+    def queryset(self, request, queryset):
+        if not self.value() or not self.value().isdigit():
+            return queryset
+        return queryset.filter(
+            signatures__state=Signature.State.SIGNED,
+            signatures__declaration__prisoners__case_id=int(self.value()),
+        ).distinct()
+
+
+@admin.register(Parliamentarian)
+class ParliamentarianAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "delegation", "group", "signed_count", "active"]
+    list_filter = [
+        SignedCountFilter,
+        SignedAboutCaseFilter,
+        "active",
+        "delegation__assembly",
+        "group",
+        "delegation",
+    ]
+    search_fields = ["surname", "given_names", "email"]
+    list_select_related = ["delegation", "group"]
+    autocomplete_fields = ["delegation", "group"]
+    actions = ["invite"]
+
+    def get_queryset(self, request):
+        # Champions first: who signs most is who to invite first. Ordering by the annotation
+        # must follow it, so the default ordering is applied here rather than by the admin.
+        return self.model.objects.with_signature_counts().order_by(*self.get_ordering(request))
+
+    def get_ordering(self, request):
+        # Other admins use this ordering for their parliamentarian selectors, without the
+        # annotation; only this list is sorted by it.
+        if request.resolver_match.url_name == "declarations_parliamentarian_changelist":
+            return ["-signed_count", "surname"]
+        return ["surname", "given_names"]
+
+    @admin.display(description=_("declarations signed"), ordering="signed_count")
+    def signed_count(self, member):
+        return member.signed_count
+
+    @admin.action(description=_("Invite to a declaration…"), permissions=["change"])
+    def invite(self, request, queryset):
+        form = InviteForm(request.POST if "declaration" in request.POST else None)
+        if form.is_valid():
+            try:
+                created = services.invitations_create(
+                    declaration=form.cleaned_data["declaration"], parliamentarians=queryset
+                )
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+                return None
+            without_email = sum(1 for s in created if not s.parliamentarian.email)
+            self.message_user(
+                request,
+                _(
+                    "%(n)d invited; %(skipped)d were invited before. %(no_email)d have no "
+                    "email address and get no message."
+                )
+                % {
+                    "n": len(created),
+                    "skipped": len(queryset) - len(created),
+                    "no_email": without_email,
+                },
+                messages.SUCCESS,
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/declarations/invite.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Invite to a declaration"),
+                "form": form,
+                "members": queryset,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                "opts": self.model._meta,
+            },
+        )
+
+
+class SignatureInline(admin.TabularInline):
+    model = Signature
+    extra = 0
+    fields = [
+        "parliamentarian",
+        "state",
+        "position",
+        "invited_at",
+        "invitation_sent_at",
+        "reminder_count",
+        "signed_at",
+        "delegation_at_signing",
+        "group_at_signing",
+    ]
+    readonly_fields = [
+        "invited_at",
+        "invitation_sent_at",
+        "reminder_count",
+        "signed_at",
+        "delegation_at_signing",
+        "group_at_signing",
+    ]
+    autocomplete_fields = ["parliamentarian"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("parliamentarian", "delegation_at_signing", "group_at_signing")
+        )
+
+
+@admin.register(Declaration)
+class DeclarationAdmin(ExportMixin, admin.ModelAdmin):
+    list_display = [
+        "title",
+        "declaration_number",
+        "assembly",
+        "status",
+        "threshold_progress",
+        "signatures_close_on",
+    ]
+    list_filter = ["assembly", "status"]
+    search_fields = ["title", "body", "document_number"]
+    autocomplete_fields = ["prisoners"]
+    inlines = [SignatureInline]
+    readonly_fields = ["threshold_progress", "word_count_note", "suggested_prisoners"]
+    fieldsets = [
+        (None, {"fields": ["assembly", "title", "body", "word_count_note", "status"]}),
+        (
+            _("Numbers and dates"),
+            {
+                "fields": [
+                    ("document_number", "declaration_number", "edition"),
+                    ("tabled_on", "published_on", "signatures_close_on"),
+                ]
+            },
+        ),
+        (_("Signatures"), {"fields": ["threshold_progress"]}),
+        (_("Prisoners concerned"), {"fields": ["prisoners", "suggested_prisoners"]}),
+    ]
+    actions = ["collect", "table", "publish", "withdraw", "lapse", "export_pace"]
+    ordering = ["-published_on", "-created_at"]
+    resource_classes = [SignatureResource]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_threshold_counts()
+
+    def get_readonly_fields(self, request, obj=None):
+        # Status moves go through the actions, which check each move.
+        return [*self.readonly_fields, "status"] if obj else self.readonly_fields
+
+    def get_export_queryset(self, request):
+        declarations = super().get_export_queryset(request)
+        return Signature.objects.filter(declaration__in=declarations.values("pk"))
+
+    @admin.display(description=_("threshold"))
+    def threshold_progress(self, declaration):
+        if declaration.pk is None:
+            return "—"
+        threshold = declaration.threshold()
+        return format_html(
+            "{} / {} signatures · {} / {} delegations · {} / {} groups<br><strong>{}</strong>",
+            threshold.signatures,
+            threshold.min_signatures,
+            threshold.delegations,
+            threshold.min_delegations,
+            threshold.groups,
+            threshold.min_groups,
+            threshold,
+        )
+
+    @admin.display(description=_("length"))
+    def word_count_note(self, declaration):
+        if declaration.pk is None:
+            return "—"
+        limit = declaration.assembly.word_limit
+        if declaration.over_word_limit:
+            return format_html(
+                "<strong>{} words, over the limit of {}</strong> (a warning only)",
+                declaration.word_count,
+                limit,
+            )
+        return f"{declaration.word_count} words (limit {limit})"
+
+    @admin.display(description=_("named in the text"))
+    def suggested_prisoners(self, declaration):
+        if declaration.pk is None:
+            return "—"
+        url = reverse("admin:declarations_declaration_prisoners", args=[declaration.pk])
+        return format_html(
+            '<a href="{}">{}</a>', url, _("Find the prisoners named in the text and link them…")
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "import-text/",
+                self.admin_site.admin_view(self.import_text_view),
+                name="declarations_declaration_import_text",
+            ),
+            path(
+                "<int:pk>/prisoners/",
+                self.admin_site.admin_view(self.prisoners_view),
+                name="declarations_declaration_prisoners",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _move(self, request, queryset, verb):
+        moved = 0
+        for declaration in queryset:
+            try:
+                getattr(declaration, verb)()
+                moved += 1
+            except ValidationError as error:
+                self.message_user(
+                    request, f"{declaration}: {' '.join(error.messages)}", messages.ERROR
+                )
+        if moved:
+            self.message_user(request, _("%d declaration(s) updated.") % moved, messages.SUCCESS)
+
+    @admin.action(description=_("Open for signatures"), permissions=["change"])
+    def collect(self, request, queryset):
+        self._move(request, queryset, "collect")
+
+    @admin.action(description=_("Mark as tabled"), permissions=["change"])
+    def table(self, request, queryset):
+        self._move(request, queryset, "table")
+
+    @admin.action(description=_("Mark as published"), permissions=["change"])
+    def publish(self, request, queryset):
+        self._move(request, queryset, "publish")
+
+    @admin.action(description=_("Withdraw"), permissions=["change"])
+    def withdraw(self, request, queryset):
+        self._move(request, queryset, "withdraw")
+
+    @admin.action(description=_("Mark as lapsed"), permissions=["change"])
+    def lapse(self, request, queryset):
+        self._move(request, queryset, "lapse")
+
+    @admin.action(description=_("Signatories in PACE's layout (text)"), permissions=["view"])
+    def export_pace(self, request, queryset):
+        text = "\n\n".join(
+            f"{declaration}\n\n" + services.signatories_pace_layout(declaration=declaration)
+            for declaration in queryset
+        )
+        response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="signatories.txt"'
+        return response
+
+    def import_text_view(self, request):
+        """Paste or upload a published declaration; preview what was understood; confirm."""
+        if not self.has_add_permission(request):
+            return HttpResponse(status=403)
+        form = DeclarationPasteForm(request.POST or None, request.FILES or None)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Import a published declaration"),
+            "form": form,
+        }
+        if request.method == "POST" and form.is_valid():
+            parsed = parse_declaration(form.cleaned_data["text"])
+            plan = services.declaration_import_plan(
+                parsed=parsed, assembly=form.cleaned_data["assembly"]
+            )
+            context["plan"] = plan
+            if "confirm" in request.POST and plan.can_import:
+                choices = form.choices(plan)
+                try:
+                    declaration = services.declaration_import(
+                        parsed=parsed, assembly=form.cleaned_data["assembly"], choices=choices
+                    )
+                except ValidationError as error:
+                    context["import_errors"] = error.messages
+                else:
+                    self.message_user(request, _("Imported “%s”.") % declaration, messages.SUCCESS)
+                    return HttpResponseRedirect(
+                        reverse("admin:declarations_declaration_prisoners", args=[declaration.pk])
+                    )
+        return TemplateResponse(request, "admin/declarations/import_text.html", context)
+
+    def prisoners_view(self, request, pk):
+        declaration = get_object_or_404(Declaration, pk=pk)
+        if not self.has_change_permission(request, declaration):
+            return HttpResponse(status=403)
+        suggestions = services.declaration_suggest_prisoners(declaration=declaration)
+        if request.method == "POST":
+            chosen = [p for p in suggestions if str(p.pk) in request.POST.getlist("prisoner")]
+            services.declaration_link_prisoners(declaration=declaration, prisoners=chosen)
+            self.message_user(request, _("%d prisoner(s) linked.") % len(chosen), messages.SUCCESS)
+            return HttpResponseRedirect(reverse("admin:declarations_declaration_change", args=[pk]))
+        return TemplateResponse(
+            request,
+            "admin/declarations/prisoners.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": _("Prisoners named in “%s”") % declaration,
+                "declaration": declaration,
+                "suggestions": suggestions,
+                "linked": declaration.prisoners.all(),
+            },
+        )
+
+
+@admin.register(Signature)
+class SignatureAdmin(ExportMixin, admin.ModelAdmin):
+    list_display = [
+        "parliamentarian",
+        "declaration",
+        "state",
+        "invited_at",
+        "reminder_count",
+        "signed_at",
+        "delegation_at_signing",
+        "group_at_signing",
+    ]
+    list_filter = ["state", "declaration"]
+    search_fields = [
+        "parliamentarian__surname",
+        "parliamentarian__given_names",
+        "declaration__title",
+    ]
+    list_select_related = [
+        "parliamentarian",
+        "declaration",
+        "delegation_at_signing",
+        "group_at_signing",
+    ]
+    autocomplete_fields = ["parliamentarian", "declaration"]
+    readonly_fields = [
+        "signed_at",
+        "delegation_at_signing",
+        "group_at_signing",
+        "invitation_sent_at",
+        "reminded_at",
+        "reminder_count",
+    ]
+    actions = ["record_signed", "record_pledged", "record_declined"]
+    resource_classes = [SignatureResource]
+
+    def _apply(self, request, queryset, do):
+        done = 0
+        for signature in queryset.select_related("declaration__assembly", "parliamentarian"):
+            try:
+                do(signature)
+                done += 1
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+        if done:
+            self.message_user(request, _("%d recorded.") % done, messages.SUCCESS)
+
+    @admin.action(description=_("Record as signed at the assembly"), permissions=["change"])
+    def record_signed(self, request, queryset):
+        self._apply(request, queryset, lambda s: services.signature_record(signature=s))
+
+    @admin.action(description=_("Record a pledge"), permissions=["change"])
+    def record_pledged(self, request, queryset):
+        self._apply(request, queryset, lambda s: s.pledge())
+
+    @admin.action(description=_("Record a refusal"), permissions=["change"])
+    def record_declined(self, request, queryset):
+        self._apply(request, queryset, lambda s: s.decline())

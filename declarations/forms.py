@@ -1,0 +1,67 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Assembly, Declaration
+
+MAX_UPLOAD = 1024 * 1024
+
+
+class DeclarationPasteForm(forms.Form):
+    assembly = forms.ModelChoiceField(queryset=Assembly.objects.all(), label=_("Assembly"))
+    text = forms.CharField(
+        label=_("Text of the published declaration"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 18, "cols": 100}),
+        help_text=_("Paste the whole document, or the web page, including the signatories."),
+    )
+    upload = forms.FileField(label=_("…or upload it as a text file"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if Assembly.objects.count() == 1:
+            self.fields["assembly"].initial = Assembly.objects.get()
+
+    def clean_upload(self):
+        upload = self.cleaned_data.get("upload")
+        if not upload:
+            return ""
+        if upload.size > MAX_UPLOAD:
+            raise forms.ValidationError(_("The file is larger than 1 MB; is it a text file?"))
+        try:
+            return upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise forms.ValidationError(
+                _("The file is not UTF-8 text. Save it as plain text (.txt) and try again.")
+            ) from error
+
+    def clean(self):
+        cleaned = super().clean()
+        text = cleaned.get("upload") or cleaned.get("text") or ""
+        if not text.strip() and not self.errors:
+            raise forms.ValidationError(_("Paste the text or upload a file."))
+        # Keep the uploaded text in the form, so that confirming does not need the file again.
+        cleaned["text"] = text
+        self.data = self.data.copy()
+        self.data["text"] = text
+        return cleaned
+
+    def choices(self, plan):
+        """Staff's decisions on uncertain matches: a parliamentarian's pk, or "new"."""
+        decided = {}
+        for row in plan.uncertain:
+            value = self.data.get(f"match_{row.index}", "")
+            if value == "new":
+                decided[row.index] = "new"
+            elif value.isdigit() and int(value) in {c.pk for c in row.candidates}:
+                decided[row.index] = int(value)
+        return decided
+
+
+class InviteForm(forms.Form):
+    declaration = forms.ModelChoiceField(
+        queryset=Declaration.objects.filter(
+            status__in=[Declaration.Status.COLLECTING, Declaration.Status.THRESHOLD_MET]
+        ),
+        label=_("Declaration"),
+        help_text=_("Only declarations that are collecting signatures."),
+    )

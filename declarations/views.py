@@ -1,0 +1,130 @@
+from itertools import groupby
+
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.generic import DetailView, ListView
+
+from prisoners.models import Prisoner
+
+from . import services
+from .models import Declaration, Parliamentarian, Signature
+
+
+class DeclarationListView(ListView):
+    template_name = "declarations/declaration_list.html"
+    context_object_name = "declarations"
+    paginate_by = 20
+
+    def get_queryset(self):
+        return (
+            Declaration.objects.public()
+            .with_threshold_counts()
+            .order_by("-published_on", "-created_at")
+        )
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get("page"))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+
+class DeclarationDetailView(DetailView):
+    template_name = "declarations/declaration_detail.html"
+    context_object_name = "declaration"
+
+    def get_queryset(self):
+        return (
+            Declaration.objects.public()
+            .with_threshold_counts()
+            .prefetch_related(
+                Prefetch("prisoners", queryset=Prisoner.objects.published()),
+                Prefetch(
+                    "signatures",
+                    queryset=Signature.objects.signed()
+                    .select_related("parliamentarian", "delegation_at_signing", "group_at_signing")
+                    .order_by("delegation_at_signing__name", "parliamentarian__surname"),
+                    to_attr="signed",
+                ),
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["by_delegation"] = [
+            (delegation, list(signatures))
+            for delegation, signatures in groupby(
+                self.object.signed, key=lambda s: s.delegation_at_signing
+            )
+        ]
+        context["threshold"] = self.object.threshold()
+        return context
+
+
+class ParliamentarianDetailView(DetailView):
+    """Which declarations a member signed. Contact details are never shown here."""
+
+    template_name = "declarations/parliamentarian_detail.html"
+    context_object_name = "member"
+
+    def get_queryset(self):
+        return Parliamentarian.objects.select_related("delegation", "group").prefetch_related(
+            Prefetch(
+                "signatures",
+                queryset=Signature.objects.signed()
+                .filter(declaration__status__in=Declaration.PUBLIC_STATUSES)
+                .select_related("declaration", "group_at_signing", "delegation_at_signing")
+                .order_by("-declaration__published_on"),
+                to_attr="public_signatures",
+            )
+        )
+
+    def get_object(self, queryset=None):
+        member = super().get_object(queryset)
+        if not member.public_signatures:
+            raise Http404
+        return member
+
+
+@never_cache
+@csrf_protect
+def pledge(request, token):
+    """A member's personal link: pledge to sign, or decline, without an account."""
+    try:
+        signature = services.pledge_signature_from_token(token)
+    except signing.SignatureExpired:
+        return render(
+            request, "declarations/pledge_invalid.html", {"reason": "expired"}, status=410
+        )
+    except (signing.BadSignature, Signature.DoesNotExist, KeyError, TypeError):
+        return render(
+            request, "declarations/pledge_invalid.html", {"reason": "invalid"}, status=400
+        )
+    error = None
+    if request.method == "POST":
+        answer = request.POST.get("answer")
+        try:
+            if not signature.declaration.is_open_for_signatures:
+                raise ValidationError("This declaration no longer accepts signatures.")
+            if answer == "pledge":
+                signature.pledge()
+            elif answer == "decline":
+                signature.decline()
+            else:
+                raise ValidationError("Choose to pledge your signature or to decline.")
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+    return render(
+        request,
+        "declarations/pledge.html",
+        {
+            "signature": signature,
+            "declaration": signature.declaration,
+            "error": error,
+            "answered": request.method == "POST" and not error,
+        },
+    )
