@@ -166,7 +166,10 @@ class SignatureInline(admin.TabularInline):
         "delegation_at_signing",
         "group_at_signing",
     ]
+    # The state moves through the actions on the signature list, which check each move and
+    # keep the member's delegation and group at signing.
     readonly_fields = [
+        "state",
         "invited_at",
         "invitation_sent_at",
         "reminder_count",
@@ -198,7 +201,7 @@ class DeclarationAdmin(ExportMixin, admin.ModelAdmin):
     search_fields = ["title", "body", "document_number"]
     autocomplete_fields = ["prisoners"]
     inlines = [SignatureInline]
-    readonly_fields = ["threshold_progress", "word_count_note", "suggested_prisoners"]
+    readonly_fields = ["threshold_detail", "word_count_note", "suggested_prisoners"]
     fieldsets = [
         (None, {"fields": ["assembly", "title", "body", "word_count_note", "status"]}),
         (
@@ -210,7 +213,7 @@ class DeclarationAdmin(ExportMixin, admin.ModelAdmin):
                 ]
             },
         ),
-        (_("Signatures"), {"fields": ["threshold_progress"]}),
+        (_("Signatures"), {"fields": ["threshold_detail"]}),
         (_("Prisoners concerned"), {"fields": ["prisoners", "suggested_prisoners"]}),
     ]
     actions = ["collect", "table", "publish", "withdraw", "lapse", "export_pace"]
@@ -219,6 +222,22 @@ class DeclarationAdmin(ExportMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_threshold_counts()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        suggestions = services.declaration_suggest_prisoners(declaration=form.instance)
+        if suggestions:
+            url = reverse("admin:declarations_declaration_prisoners", args=[form.instance.pk])
+            self.message_user(
+                request,
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    _("The text names %d published prisoner(s) not yet linked:") % len(suggestions),
+                    url,
+                    _("review and link them"),
+                ),
+                messages.WARNING,
+            )
 
     def get_readonly_fields(self, request, obj=None):
         # Status moves go through the actions, which check each move.
@@ -242,6 +261,19 @@ class DeclarationAdmin(ExportMixin, admin.ModelAdmin):
             threshold.groups,
             threshold.min_groups,
             threshold,
+        )
+
+    @admin.display(description=_("threshold"))
+    def threshold_detail(self, declaration):
+        if declaration.pk is None:
+            return "—"
+        signatures = reverse("admin:declarations_signature_changelist")
+        return format_html(
+            '{}<br><a href="{}?declaration__id__exact={}">{}</a>',
+            self.threshold_progress(declaration),
+            signatures,
+            declaration.pk,
+            _("Record pledges and signatures…"),
         )
 
     @admin.display(description=_("length"))
@@ -406,6 +438,7 @@ class SignatureAdmin(ExportMixin, admin.ModelAdmin):
     ]
     autocomplete_fields = ["parliamentarian", "declaration"]
     readonly_fields = [
+        "state",
         "signed_at",
         "delegation_at_signing",
         "group_at_signing",

@@ -161,3 +161,46 @@ def test_admin_invite_action(admin_client, settings, django_capture_on_commit_ca
     from django.core import mail
 
     assert len(mail.outbox) == 2
+
+
+def test_admin_cannot_mark_signed_without_the_checks(admin_client):
+    signature = SignatureFactory()
+    url = reverse("admin:declarations_signature_change", args=[signature.pk])
+    form = admin_client.get(url).context["adminform"].form
+    assert "state" not in form.fields
+    admin_client.post(
+        reverse("admin:declarations_signature_changelist"),
+        {"action": "record_signed", "_selected_action": [signature.pk]},
+    )
+    signature.refresh_from_db()
+    assert signature.state == "signed"
+    assert signature.delegation_at_signing == signature.parliamentarian.delegation
+
+
+def test_saving_a_declaration_suggests_the_prisoners_it_names(admin_client, demo_data):
+    from declarations.models import Assembly
+
+    response = admin_client.post(
+        reverse("admin:declarations_declaration_add"),
+        {
+            "assembly": Assembly.objects.get().pk,
+            "title": "Free Temirlan",
+            "body": "We call for the release of Temirlan Yensebek.",
+            "status": "draft",
+            "signatures-TOTAL_FORMS": 0,
+            "signatures-INITIAL_FORMS": 0,
+        },
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "names 1 published prisoner(s) not yet linked" in html
+    declaration = Declaration.objects.get(title="Free Temirlan")
+    page = admin_client.get(
+        reverse("admin:declarations_declaration_prisoners", args=[declaration.pk])
+    )
+    assert [p.slug for p in page.context["suggestions"]] == ["temirlan-ensebek"]
+    admin_client.post(
+        reverse("admin:declarations_declaration_prisoners", args=[declaration.pk]),
+        {"prisoner": [page.context["suggestions"][0].pk]},
+    )
+    assert list(declaration.prisoners.values_list("slug", flat=True)) == ["temirlan-ensebek"]
