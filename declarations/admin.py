@@ -191,7 +191,7 @@ class SignatureInline(admin.TabularInline):
 class DeclarationAdmin(ExportMixin, admin.ModelAdmin):
     list_display = [
         "title",
-        "declaration_number",
+        "number",
         "assembly",
         "status",
         "threshold_progress",
@@ -260,7 +260,7 @@ class DeclarationAdmin(ExportMixin, admin.ModelAdmin):
             threshold.min_delegations,
             threshold.groups,
             threshold.min_groups,
-            threshold,
+            _("Met") if threshold.met else threshold,
         )
 
     @admin.display(description=_("threshold"))
@@ -275,6 +275,10 @@ class DeclarationAdmin(ExportMixin, admin.ModelAdmin):
             declaration.pk,
             _("Record pledges and signatures…"),
         )
+
+    @admin.display(description=_("No."), ordering="declaration_number")
+    def number(self, declaration):
+        return declaration.declaration_number or "—"
 
     @admin.display(description=_("length"))
     def word_count_note(self, declaration):

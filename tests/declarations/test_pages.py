@@ -102,7 +102,7 @@ def test_admin_list_shows_threshold_and_champions(
     with django_assert_max_num_queries(12):
         response = admin_client.get(reverse("admin:declarations_declaration_changelist"))
     html = response.content.decode()
-    assert "22 / 20 signatures" in html and "Threshold met" in html
+    assert "22 / 20 signatures" in html and "<strong>Met</strong>" in html
     response = admin_client.get(reverse("admin:declarations_parliamentarian_changelist"))
     first = response.context["cl"].result_list[0]
     assert (first.surname, first.signed_count) == ("SCHENNACH", 3)
