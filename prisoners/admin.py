@@ -80,6 +80,7 @@ class TimelineEventInline(admin.TabularInline):
 class PrisonerAdmin(ImportExportModelAdmin):
     form = PrisonerForm
     resource_classes = [PrisonerResource]
+    import_template_name = "admin/prisoners/prisoner/import.html"  # reasons, no tracebacks
     list_display = ["full_name", "status", "case", "sentence", "detained_on", "publication"]
     list_filter = [
         "publication",

@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .models import Article, Case, Prisoner
@@ -55,6 +56,10 @@ class PrisonerFilter(django_filters.FilterSet):
 
     def __init__(self, *args, regions=(), **kwargs):
         super().__init__(*args, **kwargs)
+        # Offer only what published profiles use: a draft's case or charge is not public.
+        published = Q(prisoners__publication=Prisoner.Publication.PUBLISHED)
+        self.filters["case"].queryset = Case.objects.filter(published).distinct()
+        self.filters["article"].queryset = Article.objects.filter(published).distinct()
         self.filters["region"].extra["choices"] = [(region, region) for region in regions]
 
     def filter_name(self, queryset, name, value):

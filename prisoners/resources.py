@@ -16,6 +16,7 @@ The natural key is the slug: importing the same file again updates rows, never d
 import re
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.text import slugify
 from import_export import fields, resources, widgets
 
@@ -25,7 +26,8 @@ ARTICLE_RE = re.compile(r"^\s*(?P<number>\d+(?:[-.]\d+)*)\s*(?:\((?P<title>.+)\)
 
 
 class CaseWidget(widgets.ForeignKeyWidget):
-    """A case by its title; a title not seen before creates the case."""
+    """A case by its title (or a title that makes the same slug); a new title creates the
+    case."""
 
     def __init__(self):
         super().__init__(Case, field="title")
@@ -34,10 +36,11 @@ class CaseWidget(widgets.ForeignKeyWidget):
         title = (value or "").strip()
         if not title:
             return None
-        case, _ = Case.objects.get_or_create(
-            title=title, defaults={"slug": slugify(title)[:200] or "case"}
-        )
-        return case
+        slug = slugify(title)[:200]
+        if not slug:
+            raise ValueError(f"'{title}' cannot name a case: use letters or digits.")
+        case = Case.objects.filter(Q(title=title) | Q(slug=slug)).first()
+        return case or Case.objects.create(title=title, slug=slug)
 
 
 class ArticleListWidget(widgets.ManyToManyWidget):
@@ -225,6 +228,36 @@ class PrisonerResource(resources.ModelResource):
         return queryset.select_related("case").prefetch_related(
             "charges", "alternative_names", "sources", "events__source"
         )
+
+    def export_field(self, field, instance, **kwargs):
+        # Formula escaping turns every cell into text, and an empty cell into "None";
+        # an exported file must import again as it was.
+        value = super().export_field(field, instance, **kwargs)
+        return "" if value is None else value
+
+    REQUIRED_COLUMNS = ("slug", "given_name", "family_name", "status", "summary")
+
+    def before_import(self, dataset, **kwargs):
+        """Refuse a file that is not a prisoner list at all, before any row is read."""
+        headers = [str(h or "").strip() for h in (dataset.headers or [])]
+        missing = [column for column in self.REQUIRED_COLUMNS if column not in headers]
+        if not dataset.dict or missing:
+            raise ValueError(
+                "This file is not a prisoner list: the first row must name the columns, "
+                f"and {', '.join(missing) or 'rows'} are missing. Export the list from the "
+                "admin to get a file in the right shape."
+            )
+        # Spreadsheets read empty cells as None; to the model an empty cell is "".
+        rows = [tuple("" if cell is None else cell for cell in row) for row in dataset]
+        headers = dataset.headers
+        dataset.wipe()
+        dataset.headers = headers
+        for row in rows:
+            dataset.append(row)
+        slugs = [row.get("slug") for row in dataset.dict]
+        repeated = sorted({slug for slug in slugs if slug and slugs.count(slug) > 1})
+        if repeated:
+            raise ValueError(f"These slugs appear on more than one row: {', '.join(repeated)}.")
 
     def import_instance(self, instance, row, **kwargs):
         """Check every column before anything is saved, and report errors under the column

@@ -21,7 +21,13 @@ def prisoners_import(*, path, dry_run=False):
     if path.suffix.lower() == ".xlsx":
         dataset = tablib.Dataset().load(path.read_bytes(), format="xlsx")
     else:
-        dataset = tablib.Dataset().load(path.read_text(encoding="utf-8-sig"), format="csv")
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise ValueError(
+                f"{path.name} is not UTF-8 text: save it as “CSV UTF-8” and try again."
+            ) from error
+        dataset = tablib.Dataset().load(text, format="csv") if text.strip() else tablib.Dataset()
     with transaction.atomic():
         result = PrisonerResource().import_data(
             dataset,
@@ -45,7 +51,8 @@ def describe_import_errors(result):
             lines.append(f"Row {row_number}: {error.error}")
     for invalid in result.invalid_rows:
         for field, messages in invalid.error_dict.items():
-            lines.append(f"Row {invalid.number}, column '{field}': {' '.join(messages)}")
+            where = f"column '{field}'" if field != "__all__" else "the row as a whole"
+            lines.append(f"Row {invalid.number}, {where}: {' '.join(messages)}")
     return lines
 
 

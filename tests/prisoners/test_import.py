@@ -140,3 +140,71 @@ def test_admin_export_escapes_formulae(admin_client, tmp_path):
     body = response.content.decode()
     assert "HYPERLINK" in body
     assert '"=HYPERLINK' not in body and "\n=HYPERLINK" not in body and ",=HYPERLINK" not in body
+
+
+def test_a_file_with_the_wrong_columns_is_explained(admin_client, tmp_path):
+    upload = io.BytesIO(b"name,age\nAnna,30\n")
+    upload.name = "people.csv"
+    response = admin_client.post(
+        reverse("admin:prisoners_prisoner_import"),
+        {"import_file": upload, "format": "0", "resource": "0"},
+    )
+    html = response.content.decode()
+    assert "This file is not a prisoner list" in html
+    assert "Traceback" not in html and "site-packages" not in html
+    with pytest.raises(CommandError, match="not a prisoner list"):
+        call_command("load_demo", prisoners=str(write(tmp_path, "")))
+
+
+def test_repeated_slugs_in_one_file_are_refused(tmp_path):
+    result = prisoners_import(path=write(tmp_path, HEADER + GOOD + GOOD))
+    assert result.has_errors()
+    assert "anna-test" in str(result.base_errors[0].error)
+    assert Prisoner.objects.count() == 0
+
+
+def test_a_file_that_is_not_utf8_is_explained(tmp_path):
+    path = tmp_path / "list.csv"
+    path.write_bytes((HEADER + GOOD).encode("cp1251", errors="replace") + b"\xff\xfe")
+    with pytest.raises(CommandError, match="not UTF-8"):
+        call_command("load_demo", prisoners=str(path))
+
+
+def test_a_case_title_differing_only_in_case_reuses_the_case(tmp_path):
+    prisoners_import(path=write(tmp_path, HEADER + GOOD))
+    other = GOOD.replace("anna-test", "anna-two").replace("Test case", "TEST CASE")
+    result = prisoners_import(path=write(tmp_path, HEADER + other))
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert Prisoner.objects.get(slug="anna-two").case.title == "Test case"
+
+
+def test_xlsx_export_imports_again_unchanged(admin_client, demo_data, tmp_path):
+    from django.contrib import admin
+    from import_export.formats.base_formats import XLSX
+
+    formats = [
+        f.__name__ for f in admin.site._registry[Prisoner].get_export_formats() if f().can_export()
+    ]
+    response = admin_client.post(
+        reverse("admin:prisoners_prisoner_export"),
+        {
+            "format": str(formats.index("XLSX")),
+            "resource": "0",
+            **{
+                f"prisonerresource_{name}": "on"
+                for name in __import__(
+                    "prisoners.resources", fromlist=["x"]
+                ).PrisonerResource.Meta.fields
+            },
+        },
+    )
+    assert response.status_code == 200
+    path = tmp_path / "export.xlsx"
+    path.write_bytes(response.content)
+    assert XLSX().can_import()
+    result = prisoners_import(path=path)
+    assert not result.has_errors() and not result.has_validation_errors(), (
+        result.base_errors,
+        [r.error_dict for r in result.invalid_rows],
+    )
+    assert result.totals["skip"] == 48

@@ -16,14 +16,14 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-def make_prisoners(count, case):
-    articles = [ArticleFactory(number=str(n)) for n in (174, 256, 272, 405)]
+def make_prisoners(count, case, per_person=1):
+    """`per_person` sets how many charges, spellings, sources and events each one has."""
+    articles = [ArticleFactory(number=str(n)) for n in (174, 256, 272, 405)][:per_person]
     prisoners = PrisonerFactory.create_batch(count, case=case, charges=articles)
     for prisoner in prisoners:
-        AlternativeNameFactory.create_batch(2, prisoner=prisoner)
-        source = SourceFactory(prisoner=prisoner)
-        SourceFactory(prisoner=prisoner)
-        TimelineEventFactory.create_batch(4, prisoner=prisoner, source=source)
+        AlternativeNameFactory.create_batch(per_person, prisoner=prisoner)
+        sources = SourceFactory.create_batch(per_person, prisoner=prisoner)
+        TimelineEventFactory.create_batch(per_person * 2, prisoner=prisoner, source=sources[0])
     return prisoners
 
 
@@ -37,8 +37,8 @@ def count_queries(client, url):
 @pytest.fixture
 def few_and_many():
     few_case, many_case = CaseFactory(slug="few"), CaseFactory(slug="many")
-    few = make_prisoners(3, few_case)
-    many = make_prisoners(55, many_case)
+    few = make_prisoners(3, few_case, per_person=1)
+    many = make_prisoners(55, many_case, per_person=4)
     return few, many
 
 

@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from campaigns.services import campaign_demo
 from declarations.models import Declaration
 from declarations.services import DEMO_DIR as DECLARATIONS_DIR
 from declarations.services import assembly_pace, declaration_import_file
@@ -41,12 +42,16 @@ class Command(BaseCommand):
             )
         else:
             self.load_declarations()
+        campaign = campaign_demo()
+        self.stdout.write(f"Campaign: {campaign.title} ({campaign.petitions.count()} petition).")
 
     def load_prisoners(self, path):
         try:
             result = prisoners_import(path=path)
         except FileNotFoundError as error:
             raise CommandError(f"No such file: {error.filename}") from error
+        except ValueError as error:
+            raise CommandError(str(error)) from error
         except Exception as error:  # tablib raises many kinds on a malformed file
             raise CommandError(f"Could not read {path}: {error}") from error
         if result.has_errors() or result.has_validation_errors():
