@@ -80,6 +80,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "config.context_processors.language_links",
             ],
         },
     },
@@ -90,6 +91,8 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Tests use a file too, so that concurrency tests run real parallel connections.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
     # WAL lets the web server and the Celery worker read while the other writes;
     # IMMEDIATE transactions avoid "database is locked" on upgrade from read to write.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -211,6 +214,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "declarations.tasks.send_reminders",
         "schedule": timedelta(hours=6),
     },
+    "campaigns-send-due-emails": {
+        "task": "campaigns.tasks.send_due_emails",
+        "schedule": timedelta(minutes=1),
+    },
+    "campaigns-remind-unconfirmed": {
+        "task": "campaigns.tasks.remind_unconfirmed",
+        "schedule": timedelta(hours=1),
+    },
+    "campaigns-purge-unconfirmed": {
+        "task": "campaigns.tasks.purge_unconfirmed",
+        "schedule": timedelta(hours=24),
+    },
     "declarations-deadline-digest": {
         "task": "declarations.tasks.send_deadline_digest",
         "schedule": timedelta(hours=24),
@@ -228,6 +243,15 @@ COUNTRIES_FIRST = ["KZ"]
 
 # The public address, for links in emails (sent by workers, which have no request).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
+# Petitions. Abuse limits are (count, seconds) windows per IP address and petition.
+IP_HASH_SALT = env.str("IP_HASH_SALT", default=SECRET_KEY)
+SIGNING_IP_LIMITS = [(1, 60), (5, 300)]
+SIGNING_MAX_EMAILS = env.int("SIGNING_MAX_EMAILS", default=5)
+SIGNING_RESEND_COOLDOWN = timedelta(minutes=env.int("SIGNING_RESEND_COOLDOWN_MINUTES", default=2))
+SIGNING_CONFIRM_MAX_AGE = env.int("SIGNING_CONFIRM_MAX_AGE_DAYS", default=30) * 24 * 3600
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=6)
+OUTBOX_CLAIM_TIMEOUT = timedelta(minutes=10)
 
 # Written declarations: personal pledge links, reminders and staff notices.
 DECLARATION_LINK_MAX_AGE = env.int("DECLARATION_LINK_MAX_AGE_DAYS", default=30) * 24 * 3600

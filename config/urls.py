@@ -11,12 +11,12 @@ admin.site.index_title = "Campaign work"
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
 ]
 urlpatterns += i18n_patterns(
     path("", RedirectView.as_view(pattern_name="prisoners:list", permanent=False), name="home"),
     path("", include("prisoners.urls")),
     path("", include("declarations.urls")),
+    path("", include("campaigns.urls")),
     prefix_default_language=False,
 )
 if settings.DEBUG:

@@ -1,7 +1,7 @@
 import datetime
 
 from django.db import models
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -70,24 +70,30 @@ class PrisonerQuerySet(models.QuerySet):
             sentence_total_months=F("sentence_years") * 12 + F("sentence_months"),
         )
 
+    SEARCH_MAX_WORDS = 6
+    SEARCH_MAX_LENGTH = 100
+
     def search(self, text):
         """Every word must match some spelling of the name, so "Marat Zhylanbaev" finds
-        the profile spelled Zhylanbayev that lists Zhylanbaev as an alternative."""
+        the profile spelled Zhylanbayev that lists Zhylanbaev as an alternative. Words are
+        bounded and each is one EXISTS, so a long query cannot make the database work hard."""
         query = self
-        for word in text.split():
+        for word in text[: self.SEARCH_MAX_LENGTH].split()[: self.SEARCH_MAX_WORDS]:
+            spelled = AlternativeName.objects.filter(prisoner=OuterRef("pk"), name__icontains=word)
             query = query.filter(
                 Q(given_name__icontains=word)
                 | Q(family_name__icontains=word)
                 | Q(patronymic__icontains=word)
-                | Q(alternative_names__name__icontains=word)
+                | Exists(spelled)
             )
-        return query.distinct()
+        return query
 
     def for_list(self):
         return self.select_related("case").prefetch_related("charges")
 
     def for_profile(self):
-        from declarations.models import Declaration  # declarations depend on prisoners
+        from campaigns.models import Campaign  # these apps depend on prisoners
+        from declarations.models import Declaration
 
         return self.select_related("case").prefetch_related(
             "charges",
@@ -98,6 +104,11 @@ class PrisonerQuerySet(models.QuerySet):
                 "declarations",
                 queryset=Declaration.objects.public().select_related("assembly"),
                 to_attr="public_declarations",
+            ),
+            Prefetch(
+                "campaigns",
+                queryset=Campaign.objects.live().prefetch_related("petitions"),
+                to_attr="live_campaigns",
             ),
         )
 
@@ -190,13 +201,18 @@ class Prisoner(models.Model):
         verbose_name_plural = _("prisoners")
         constraints = [
             models.CheckConstraint(
-                condition=Q(sentence_months__lte=11), name="sentence_months_below_twelve"
+                condition=Q(sentence_months__lte=11),
+                name="sentence_months_below_twelve",
+                violation_error_message=_(
+                    "Months of a sentence go from 0 to 11; write 12 months as one more year."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(convicted_on__isnull=True)
                 | Q(detained_on__isnull=True)
                 | Q(convicted_on__gte=F("detained_on")),
                 name="convicted_after_detained",
+                violation_error_message=_("The conviction date is before the detention date."),
             ),
         ]
         indexes = [models.Index(fields=["publication", "status"])]
@@ -221,9 +237,20 @@ class Prisoner(models.Model):
             return None
         return self.sentence_years * 12 + self.sentence_months
 
+    @property
+    def detention_start(self):
+        """The detention date, or failing that the date the sentence counts from, or the
+        conviction: the report gives only those for some people."""
+        return self.detained_on or self.sentence_start_on or self.convicted_on
+
+    @property
+    def detention_days_are_a_minimum(self):
+        return self.detained_on is None and self.sentence_start_on is None
+
     def days_in_detention(self, today=None):
         """Days from detention until today, or until release for those no longer held."""
-        if self.detained_on is None:
+        start = self.detention_start
+        if start is None:
             return None
         end = today or timezone.localdate()
         if self.status not in self.DETAINED_STATUSES:
@@ -231,7 +258,7 @@ class Prisoner(models.Model):
             if not released:
                 return None
             end = max(released)
-        return max((end - self.detained_on).days, 0)
+        return max((end - start).days, 0)
 
     def publish(self):
         self.publication = self.Publication.PUBLISHED

@@ -2,6 +2,16 @@ import pytest
 from django.core.management import call_command
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Rate-limit counters must not leak from one test to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def demo_data(db):
     call_command("load_demo")

@@ -141,3 +141,30 @@ class SignatureFactory(factory.django.DjangoModelFactory):
     declaration = factory.SubFactory(DeclarationFactory)
     parliamentarian = factory.SubFactory(ParliamentarianFactory)
     invited_at = factory.LazyFunction(timezone.now)
+
+
+# Campaigns ------------------------------------------------------------------------------
+
+from campaigns.models import Campaign, Petition  # noqa: E402
+
+
+class CampaignFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Campaign
+
+    title = factory.Sequence(lambda n: f"Free them all ({n})")
+    slug = factory.Sequence(lambda n: f"campaign-{n}")
+    summary = "Release the political prisoners."
+    status = Campaign.Status.LIVE
+
+
+class PetitionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Petition
+
+    campaign = factory.SubFactory(CampaignFactory)
+    title = factory.Sequence(lambda n: f"Release the prisoners ({n})")
+    slug = factory.Sequence(lambda n: f"petition-{n}")
+    target = "The President"
+    text = "We call for the release of all political prisoners."
+    goal = 100

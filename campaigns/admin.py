@@ -1,0 +1,163 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from import_export import fields, resources
+from import_export.admin import ExportMixin
+
+from .models import (
+    BlockedDomain,
+    Campaign,
+    Consent,
+    OutgoingEmail,
+    Petition,
+    Signature,
+    Supporter,
+)
+
+PERSONAL_DATA = "campaigns.view_personal_data"
+
+
+class PersonalDataAdmin(admin.ModelAdmin):
+    """Supporters' personal data is for staff who hold the permission, and no one else."""
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(PERSONAL_DATA) and super().has_view_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm(PERSONAL_DATA) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.has_perm(PERSONAL_DATA) and super().has_delete_permission(request, obj)
+
+
+class PetitionInline(admin.StackedInline):
+    model = Petition
+    extra = 0
+    prepopulated_fields = {"slug": ["title"]}
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ["title", "status", "starts_on", "ends_on"]
+    list_filter = ["status"]
+    search_fields = ["title"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["featured_prisoners", "declaration"]
+    inlines = [PetitionInline]
+
+
+@admin.register(Petition)
+class PetitionAdmin(admin.ModelAdmin):
+    list_display = ["title", "campaign", "confirmed", "goal", "closes_on"]
+    list_select_related = ["campaign"]
+    search_fields = ["title"]
+    prepopulated_fields = {"slug": ["title"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_count()
+
+    @admin.display(description=_("confirmed signatures"))
+    def confirmed(self, petition):
+        return petition.count
+
+
+@admin.register(BlockedDomain)
+class BlockedDomainAdmin(admin.ModelAdmin):
+    list_display = ["domain", "note"]
+    search_fields = ["domain"]
+
+
+class ConsentInline(admin.TabularInline):
+    model = Consent
+    extra = 0
+    readonly_fields = ["wording_version", "mailing", "campaign", "page", "agreed_at"]
+    can_delete = False
+
+
+@admin.register(Supporter)
+class SupporterAdmin(PersonalDataAdmin):
+    list_display = ["email", "name", "country", "language", "confirmed_at", "unsubscribed_at"]
+    list_filter = ["language", "country"]
+    search_fields = ["email", "email_key", "name"]
+    readonly_fields = ["email_key", "created_at", "confirmed_at", "unsubscribed_at"]
+    inlines = [ConsentInline]
+
+
+class SignatureResource(resources.ModelResource):
+    petition = fields.Field(attribute="petition__title", column_name="petition")
+    name = fields.Field(attribute="supporter__name", column_name="name")
+    email = fields.Field(attribute="supporter__email", column_name="email")
+    country = fields.Field(attribute="supporter__country", column_name="country")
+
+    class Meta:
+        model = Signature
+        fields = [
+            "petition",
+            "name",
+            "email",
+            "country",
+            "status",
+            "comment",
+            "source",
+            "created_at",
+            "confirmed_at",
+        ]
+        export_order = fields
+
+    def filter_export(self, queryset, **kwargs):
+        return queryset.select_related("petition", "supporter")
+
+
+@admin.register(Signature)
+class SignatureAdmin(ExportMixin, PersonalDataAdmin):
+    resource_classes = [SignatureResource]
+    list_display = ["supporter", "petition", "status", "created_at", "confirmed_at", "source"]
+    list_filter = ["status", "petition"]
+    list_select_related = ["supporter", "petition"]
+    search_fields = ["supporter__email", "supporter__name"]
+    readonly_fields = [
+        "petition",
+        "supporter",
+        "status",
+        "ip_hash",
+        "created_at",
+        "confirmed_at",
+        "confirmation_emails",
+        "last_confirmation_at",
+        "reminded_at",
+        "source",
+    ]
+    actions = ["invalidate"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Invalidate the selected signatures"), permissions=["change"])
+    def invalidate(self, request, queryset):
+        done = sum(signature.invalidate() for signature in queryset.select_related("petition"))
+        self.message_user(request, _("%d signature(s) invalidated.") % done, messages.SUCCESS)
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(PersonalDataAdmin):
+    list_display = [
+        "template",
+        "to",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "last_error",
+    ]
+    list_filter = ["status", "template"]
+    search_fields = ["to", "key"]
+    readonly_fields = [f.name for f in OutgoingEmail._meta.fields]
+    actions = ["retry"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Send again"), permissions=["change"])
+    def retry(self, request, queryset):
+        for email in queryset:
+            email.retry()
+        self.message_user(request, _("%d email(s) queued again.") % len(queryset), messages.SUCCESS)

@@ -1,0 +1,359 @@
+import random
+
+from django.db import models
+from django.db.models import F, Q, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from prisoners.models import Prisoner
+
+COUNTER_SHARDS = 16
+
+
+class CampaignQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(status__in=[Campaign.Status.LIVE, Campaign.Status.CLOSED])
+
+    def live(self, today=None):
+        today = today or timezone.localdate()
+        return self.filter(status=Campaign.Status.LIVE).filter(
+            Q(starts_on__isnull=True) | Q(starts_on__lte=today),
+            Q(ends_on__isnull=True) | Q(ends_on__gte=today),
+        )
+
+
+class Campaign(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        LIVE = "live", _("Live")
+        CLOSED = "closed", _("Closed")
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    summary = models.TextField(_("summary"), max_length=600)
+    story = models.TextField(_("story"), blank=True)
+    image = models.ImageField(_("image"), upload_to="campaigns/", blank=True)
+    featured_prisoners = models.ManyToManyField(
+        Prisoner, verbose_name=_("featured prisoners"), related_name="campaigns", blank=True
+    )
+    declaration = models.ForeignKey(
+        "declarations.Declaration",
+        verbose_name=_("linked declaration"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="campaigns",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+
+    objects = CampaignQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_on", "title"]
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True)
+                | Q(starts_on__isnull=True)
+                | Q(ends_on__gte=F("starts_on")),
+                name="campaign_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("campaigns:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_live(self):
+        today = timezone.localdate()
+        return (
+            self.status == self.Status.LIVE
+            and (self.starts_on is None or self.starts_on <= today)
+            and (self.ends_on is None or self.ends_on >= today)
+        )
+
+
+class PetitionQuerySet(models.QuerySet):
+    def with_count(self):
+        return self.annotate(counted=Sum("counter_shards__count", default=0))
+
+
+class Petition(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="petitions")
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    target = models.CharField(
+        _("addressed to"),
+        max_length=300,
+        help_text=_("The decision-makers the petition addresses."),
+    )
+    text = models.TextField(_("petition text"))
+    goal = models.PositiveIntegerField(_("goal"), default=1000)
+    closes_on = models.DateField(_("closes on"), null=True, blank=True)
+
+    objects = PetitionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("petition")
+        verbose_name_plural = _("petitions")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("campaigns:petition", kwargs={"slug": self.slug})
+
+    @property
+    def is_open(self):
+        if not self.campaign.is_live:
+            return False
+        return self.closes_on is None or timezone.localdate() <= self.closes_on
+
+    @property
+    def count(self):
+        """Confirmed signatures: a sum over a few counter rows, never a COUNT(*)."""
+        if hasattr(self, "counted"):
+            return self.counted
+        return self.counter_shards.aggregate(total=Sum("count", default=0))["total"]
+
+    def add_to_count(self, amount=1):
+        """Spread increments over shards, so that a viral petition has no single hot row."""
+        shard = random.randrange(COUNTER_SHARDS)
+        updated = PetitionCounterShard.objects.filter(petition=self, shard=shard).update(
+            count=F("count") + amount
+        )
+        if not updated:
+            PetitionCounterShard.objects.get_or_create(petition=self, shard=shard)
+            PetitionCounterShard.objects.filter(petition=self, shard=shard).update(
+                count=F("count") + amount
+            )
+
+    @property
+    def progress_percent(self):
+        if not self.goal:
+            return 100
+        return min(100, round(self.count * 100 / self.goal))
+
+
+class PetitionCounterShard(models.Model):
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="counter_shards")
+    shard = models.PositiveSmallIntegerField()
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["petition", "shard"], name="unique_counter_shard"),
+        ]
+
+    def __str__(self):
+        return f"{self.petition_id}/{self.shard}: {self.count}"
+
+
+class BlockedDomain(models.Model):
+    """Email domains whose signatures are refused (throwaway addresses, abuse)."""
+
+    domain = models.CharField(_("domain"), max_length=253, unique=True)
+    note = models.CharField(_("why"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["domain"]
+        verbose_name = _("blocked email domain")
+        verbose_name_plural = _("blocked email domains")
+
+    def __str__(self):
+        return self.domain
+
+
+class Supporter(models.Model):
+    """A person who took an action. Personal data: shown to staff with permission only."""
+
+    email = models.EmailField(_("email, as typed"), max_length=254)
+    email_key = models.CharField(
+        _("email for matching"),
+        max_length=254,
+        unique=True,
+        help_text=_("Lower case; dots and +tags removed where the provider ignores them."),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    country = CountryField(_("country"), blank=True)
+    language = models.CharField(_("language"), max_length=10, default="en")
+    created_at = models.DateTimeField(_("first action"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("email confirmed at"), null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(_("unsubscribed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("supporter")
+        verbose_name_plural = _("supporters")
+        permissions = [("view_personal_data", _("Can see supporters' personal data"))]
+
+    def __str__(self):
+        return self.email
+
+    @property
+    def first_name(self):
+        return (self.name.split() or [""])[0]
+
+    @property
+    def wants_mail(self):
+        return self.unsubscribed_at is None
+
+
+class Consent(models.Model):
+    """What a supporter agreed to, when, and where: proof the GDPR asks us to keep."""
+
+    supporter = models.ForeignKey(Supporter, on_delete=models.CASCADE, related_name="consents")
+    wording_version = models.CharField(_("wording version"), max_length=40)
+    mailing = models.BooleanField(_("agreed to receive updates"))
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.SET_NULL, null=True, blank=True, related_name="consents"
+    )
+    page = models.CharField(_("from page"), max_length=500)
+    agreed_at = models.DateTimeField(_("agreed at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-agreed_at"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+
+    def __str__(self):
+        return f"{self.wording_version} · {self.agreed_at:%Y-%m-%d}"
+
+
+class SignatureQuerySet(models.QuerySet):
+    def confirmed(self):
+        return self.filter(status=Signature.Status.CONFIRMED)
+
+    def pending(self):
+        return self.filter(status=Signature.Status.PENDING)
+
+    def due_for_reminder(self, now):
+        return self.pending().filter(
+            created_at__lte=now - timezone.timedelta(hours=24), reminded_at__isnull=True
+        )
+
+    def stale_unconfirmed(self, now, days=30):
+        return self.pending().filter(created_at__lte=now - timezone.timedelta(days=days))
+
+
+class Signature(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for confirmation")
+        CONFIRMED = "confirmed", _("Confirmed")
+        INVALIDATED = "invalidated", _("Invalidated")
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="signatures")
+    supporter = models.ForeignKey(
+        Supporter,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="signatures",
+        help_text=_("Empty once the supporter's data was erased; the signature still counts."),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PENDING
+    )
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    show_name = models.BooleanField(_("agreed to show first name and country"), default=False)
+    source = models.CharField(
+        _("came from"), max_length=300, blank=True, help_text=_("Referrer or UTM tag.")
+    )
+    ip_hash = models.CharField(_("salted hash of the IP address"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("signed at"), auto_now_add=True, db_index=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    confirmation_emails = models.PositiveSmallIntegerField(_("confirmation emails sent"), default=0)
+    last_confirmation_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
+
+    objects = SignatureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("petition signature")
+        verbose_name_plural = _("petition signatures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["petition", "supporter"], name="one_signature_per_supporter"
+            ),
+        ]
+        indexes = [models.Index(fields=["petition", "status", "-confirmed_at"])]
+
+    def __str__(self):
+        return f"{self.petition} · {self.get_status_display()}"
+
+    def confirm(self):
+        """Count the signature, once."""
+        updated = Signature.objects.filter(pk=self.pk, status=self.Status.PENDING).update(
+            status=self.Status.CONFIRMED, confirmed_at=timezone.now()
+        )
+        if updated:
+            self.petition.add_to_count(1)
+            self.refresh_from_db(fields=["status", "confirmed_at"])
+        return bool(updated)
+
+    def invalidate(self):
+        was_confirmed = self.status == self.Status.CONFIRMED
+        updated = (
+            Signature.objects.filter(pk=self.pk)
+            .exclude(status=self.Status.INVALIDATED)
+            .update(status=self.Status.INVALIDATED)
+        )
+        if updated and was_confirmed:
+            self.petition.add_to_count(-1)
+        self.refresh_from_db(fields=["status"])
+        return bool(updated)
+
+
+class OutgoingEmail(models.Model):
+    """The outbox. A message is written here in the same transaction as what caused it, and
+    sent by a worker after commit or by the sweep: nothing is lost if the broker, a worker
+    or the mail server is down. The key makes every message unique, so nothing is sent
+    twice."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    to = models.EmailField(_("to"))
+    reply_to = models.EmailField(_("reply to"), blank=True)
+    template = models.CharField(_("template"), max_length=100)
+    context = models.JSONField(_("context"), default=dict)
+    language = models.CharField(_("language"), max_length=10, default="en")
+    unsubscribe_url = models.URLField(_("unsubscribe link"), max_length=500, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("outgoing email")
+        verbose_name_plural = _("outgoing emails")
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self):
+        return f"{self.template} → {self.to}"
+
+    def retry(self):
+        OutgoingEmail.objects.filter(pk=self.pk).exclude(status=self.Status.SENT).update(
+            status=self.Status.QUEUED, next_attempt_at=timezone.now(), attempts=0
+        )

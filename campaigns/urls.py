@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "campaigns"
+
+urlpatterns = [
+    path("campaigns/", views.CampaignListView.as_view(), name="list"),
+    path("campaigns/<slug:slug>/", views.CampaignDetailView.as_view(), name="detail"),
+    path("petitions/<slug:slug>/", views.petition, name="petition"),
+    path("petitions/<slug:slug>/thanks/", views.thanks, name="thanks"),
+    path("confirm/<str:token>/", views.confirm, name="confirm"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+]

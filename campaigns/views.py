@@ -1,0 +1,154 @@
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.generic import DetailView, ListView
+
+from prisoners.models import Prisoner
+
+from . import services
+from .forms import SignPetitionForm
+from .models import Campaign, Petition, Signature, Supporter
+
+RECENT_SIGNERS = 10
+
+
+class CampaignListView(ListView):
+    template_name = "campaigns/campaign_list.html"
+    context_object_name = "campaigns"
+
+    def get_queryset(self):
+        return Campaign.objects.public().prefetch_related("petitions")
+
+
+class CampaignDetailView(DetailView):
+    template_name = "campaigns/campaign_detail.html"
+    context_object_name = "campaign"
+
+    def get_queryset(self):
+        return Campaign.objects.public().prefetch_related(
+            Prefetch("petitions", queryset=Petition.objects.with_count()),
+            Prefetch("featured_prisoners", queryset=Prisoner.objects.published()),
+        )
+
+
+def _petition_context(petition, form):
+    recent = (
+        petition.signatures.confirmed()
+        .filter(show_name=True, supporter__isnull=False)
+        .select_related("supporter")
+        .order_by("-confirmed_at")[:RECENT_SIGNERS]
+    )
+    return {"petition": petition, "campaign": petition.campaign, "form": form, "recent": recent}
+
+
+def _client_ip(request):
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def petition(request, slug):
+    petition = get_object_or_404(
+        Petition.objects.with_count()
+        .select_related("campaign")
+        .filter(campaign__status__in=[Campaign.Status.LIVE, Campaign.Status.CLOSED]),
+        slug=slug,
+    )
+    status = 200
+    if request.method == "POST" and petition.is_open:
+        form = SignPetitionForm(request.POST)
+        if form.is_valid():
+            if form.is_bot():
+                return redirect("campaigns:thanks", slug=petition.slug)
+            data = form.cleaned_data
+            try:
+                result = services.signature_create(
+                    petition=petition,
+                    name=data["name"],
+                    email=data["email"],
+                    country=data["country"],
+                    comment=data["comment"],
+                    mailing=data["mailing"],
+                    show_name=data["show_name"],
+                    ip=_client_ip(request),
+                    source=request.GET.get("utm_source") or request.META.get("HTTP_REFERER", ""),
+                    language=get_language() or "en",
+                    page=request.build_absolute_uri(),
+                )
+            except services.RateLimited:
+                form.add_error(
+                    None,
+                    _(
+                        "Too many signatures came from your connection in the "
+                        "last minutes. Please wait a minute and try again."
+                    ),
+                )
+                status = 429
+            except ValidationError as error:
+                form.add_error("email" if error.code == "blocked_domain" else None, error)
+                status = 400
+            else:
+                request.session["signed_outcome"] = result.outcome
+                return redirect("campaigns:thanks", slug=petition.slug)
+        else:
+            status = 400
+    else:
+        form = SignPetitionForm()
+    return render(
+        request, "campaigns/petition.html", _petition_context(petition, form), status=status
+    )
+
+
+def thanks(request, slug):
+    petition = get_object_or_404(Petition.objects.select_related("campaign"), slug=slug)
+    outcome = request.session.pop("signed_outcome", "created")
+    return render(
+        request,
+        "campaigns/thanks.html",
+        {
+            "petition": petition,
+            "campaign": petition.campaign,
+            "outcome": outcome,
+            "share_url": request.build_absolute_uri(petition.get_absolute_url()),
+        },
+    )
+
+
+@never_cache
+def confirm(request, token):
+    try:
+        signature = services.signature_confirm_from_token(token)
+    except signing.SignatureExpired:
+        return render(request, "campaigns/link_invalid.html", {"reason": "expired"}, status=410)
+    except (signing.BadSignature, Signature.DoesNotExist, KeyError, TypeError):
+        return render(request, "campaigns/link_invalid.html", {"reason": "invalid"}, status=400)
+    petition = (
+        Petition.objects.with_count().select_related("campaign").get(pk=signature.petition_id)
+    )
+    return render(
+        request,
+        "campaigns/confirmed.html",
+        {
+            "petition": petition,
+            "campaign": petition.campaign,
+            "share_url": request.build_absolute_uri(petition.get_absolute_url()),
+        },
+    )
+
+
+@never_cache
+@csrf_exempt  # mail clients' one-click unsubscribe (RFC 8058) posts without a CSRF token
+def unsubscribe(request, token):
+    try:
+        supporter = services.supporter_from_unsubscribe_token(token)
+    except (signing.BadSignature, Supporter.DoesNotExist, KeyError, TypeError):
+        return render(request, "campaigns/link_invalid.html", {"reason": "invalid"}, status=400)
+    if request.method == "POST":
+        services.supporter_unsubscribe(supporter=supporter)
+        return render(request, "campaigns/unsubscribe.html", {"done": True})
+    return render(
+        request, "campaigns/unsubscribe.html", {"done": supporter.unsubscribed_at is not None}
+    )

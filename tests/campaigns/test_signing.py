@@ -1,0 +1,354 @@
+"""Signing a petition: confirmation, counting, duplicates, abuse limits, nothing lost."""
+
+import datetime
+import threading
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from campaigns import services, tasks
+from campaigns.models import BlockedDomain, Campaign, OutgoingEmail, Signature, Supporter
+from tests.factories import PetitionFactory, PrisonerFactory
+
+pytestmark = pytest.mark.django_db
+
+FORM = {
+    "name": "Aigul Example",
+    "email": "Aigul.Example+petitions@gmail.com",
+    "country": "DE",
+    "comment": "Free them",
+    "show_name": "on",
+}
+
+
+def sign(client, petition, ip="203.0.113.5", follow=False, **changes):
+    return client.post(
+        petition.get_absolute_url(), {**FORM, **changes}, REMOTE_ADDR=ip, follow=follow
+    )
+
+
+def send_outbox():
+    return tasks.send_due_emails()
+
+
+def confirm_link(message):
+    start = message.body.index("http://")
+    return message.body[start:].split()[0].replace("http://127.0.0.1:8000", "")
+
+
+@pytest.mark.parametrize(
+    ("typed", "key"),
+    [
+        ("Aigul.Example+petitions@Gmail.com", "aigulexample@gmail.com"),
+        ("a.b@googlemail.com", "ab@gmail.com"),
+        ("Name+tag@outlook.com", "name@outlook.com"),
+        ("first.last+x@example.org", "first.last+x@example.org"),
+    ],
+)
+def test_email_matching_key(typed, key):
+    assert services.email_key(typed) == key
+
+
+def test_sign_confirm_and_count(client):
+    petition = PetitionFactory()
+    response = sign(client, petition)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("campaigns:thanks", args=[petition.slug])
+    signature = Signature.objects.get()
+    assert signature.status == "pending" and signature.ip_hash and "203.0" not in signature.ip_hash
+    assert signature.supporter.email == FORM["email"]  # kept as typed, for sending
+    assert petition.count == 0
+
+    assert send_outbox() == 1
+    [message] = mail.outbox
+    assert message.to == [FORM["email"]]
+    assert message.alternatives and "Confirm my signature" in message.alternatives[0][0]
+    assert message.extra_headers["List-Unsubscribe"].startswith("<http")
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+    page = client.get(confirm_link(message))
+    assert page.status_code == 200
+    assert "now has 1 signature" in " ".join(page.content.decode().split())
+    assert petition.count == 1
+    client.get(confirm_link(message))  # a second click counts nothing more
+    assert petition.count == 1
+    html = client.get(petition.get_absolute_url()).content.decode()
+    assert "Aigul, Germany" in html and "Example" not in html.split("Recent signers")[1]
+
+
+def test_a_second_submission_resends_within_limits(client, settings):
+    settings.SIGNING_RESEND_COOLDOWN = datetime.timedelta(0)
+    settings.SIGNING_IP_LIMITS = [(100, 60)]
+    petition = PetitionFactory()
+    for _ in range(7):
+        assert sign(client, petition, email="aigulexample@gmail.com").status_code == 302
+    assert Signature.objects.count() == 1 and Supporter.objects.count() == 1
+    assert OutgoingEmail.objects.count() == 5  # SIGNING_MAX_EMAILS
+    assert Signature.objects.get().confirmation_emails == 5
+
+
+def test_a_confirmed_signer_is_told_they_signed(client, settings):
+    settings.SIGNING_IP_LIMITS = [(100, 60)]
+    petition = PetitionFactory()
+    sign(client, petition)
+    Signature.objects.get().confirm()
+    page = sign(client, petition, follow=True)
+    assert "You have already signed this petition" in page.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fifty_concurrent_submissions_make_one_signature_and_one_email(settings):
+    settings.SIGNING_IP_LIMITS = [(1000, 60)]
+    petition = PetitionFactory()
+    barrier = threading.Barrier(50)
+    errors = []
+
+    def submit(n):
+        try:
+            barrier.wait(timeout=30)
+            services.signature_create(
+                petition=petition,
+                name="Same Person",
+                email="same.person@gmail.com",
+                country="FR",
+                ip=f"198.51.100.{n}",
+            )
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit, args=(n,)) for n in range(50)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors, errors[:3]
+    assert Signature.objects.count() == 1
+    assert Supporter.objects.count() == 1
+    assert OutgoingEmail.objects.count() == 1
+
+
+def test_signatures_survive_a_broker_outage(client, monkeypatch):
+    from kombu.exceptions import OperationalError
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.send_outgoing_email, "delay", broker_down)
+    petition = PetitionFactory()
+    assert sign(client, petition).status_code == 302
+    assert Signature.objects.count() == 1
+    [email] = OutgoingEmail.objects.all()
+    assert email.status == "queued" and not mail.outbox
+    monkeypatch.undo()  # the broker is back: the beat sweep sends it
+    assert send_outbox() == 1 and len(mail.outbox) == 1
+    assert send_outbox() == 0  # and never twice
+
+
+def test_failed_sends_are_retried_with_backoff_then_shown_to_staff(client, settings, admin_client):
+    settings.EMAIL_BACKEND = "tests.campaigns.broken_smtp.EmailBackend"
+    settings.OUTBOX_MAX_ATTEMPTS = 2
+    sign(client, PetitionFactory())
+    assert send_outbox() == 0
+    email = OutgoingEmail.objects.get()
+    assert email.status == "queued" and email.attempts == 1
+    assert email.next_attempt_at > timezone.now() + datetime.timedelta(seconds=90)
+    assert "Connection refused" in email.last_error
+    OutgoingEmail.objects.update(next_attempt_at=timezone.now())
+    send_outbox()
+    email.refresh_from_db()
+    assert email.status == "failed"
+
+    failed = admin_client.get(
+        reverse("admin:campaigns_outgoingemail_changelist"), {"status__exact": "failed"}
+    )
+    assert failed.context["cl"].result_count == 1
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    admin_client.post(
+        reverse("admin:campaigns_outgoingemail_changelist"),
+        {"action": "retry", "_selected_action": [email.pk]},
+    )
+    assert send_outbox() == 1 and len(mail.outbox) == 1
+
+
+def test_ip_rate_limit(client):
+    petition = PetitionFactory()
+    assert sign(client, petition).status_code == 302
+    response = sign(client, petition, email="someone.else@example.org")
+    assert response.status_code == 429
+    assert "Please wait a minute" in response.content.decode()
+    assert sign(client, PetitionFactory(), email="x@example.org").status_code == 302
+
+
+def test_honeypot_saves_nothing(client):
+    petition = PetitionFactory()
+    assert sign(client, petition, website="http://spam.example").status_code == 302
+    assert not Signature.objects.exists() and not OutgoingEmail.objects.exists()
+
+
+def test_blocked_domain_is_refused_beside_the_field(client):
+    BlockedDomain.objects.create(domain="mailinator.com")
+    response = sign(client, PetitionFactory(), email="bot@mailinator.com")
+    assert response.status_code == 400
+    assert response.context["form"].errors["email"] == [
+        "Addresses at mailinator.com cannot sign; please use another address."
+    ]
+
+
+def test_invalid_form_keeps_what_was_typed_and_explains(client):
+    response = sign(client, PetitionFactory(), email="not-an-email", name="")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Enter a valid email address." in html and "This field is required." in html
+    assert 'value="not-an-email"' in html
+    assert not Signature.objects.exists()
+
+
+def test_closed_petition_says_so(client):
+    petition = PetitionFactory(closes_on=timezone.localdate() - datetime.timedelta(days=1))
+    assert "This petition is closed" in client.get(petition.get_absolute_url()).content.decode()
+    sign(client, petition)
+    assert not Signature.objects.exists()
+    ended = PetitionFactory(campaign__status=Campaign.Status.CLOSED)
+    assert "This petition is closed" in client.get(ended.get_absolute_url()).content.decode()
+
+
+def test_draft_campaigns_are_not_public(client):
+    petition = PetitionFactory(campaign__status=Campaign.Status.DRAFT)
+    assert client.get(petition.get_absolute_url()).status_code == 404
+    assert client.get(petition.campaign.get_absolute_url()).status_code == 404
+
+
+def test_tampered_and_expired_links(client, settings):
+    sign(client, PetitionFactory())
+    send_outbox()
+    link = confirm_link(mail.outbox[0])
+    response = client.get(link[:-3] + "xx/")
+    assert response.status_code == 400 and "has been changed" in response.content.decode()
+    settings.SIGNING_CONFIRM_MAX_AGE = -1
+    response = client.get(link)
+    assert response.status_code == 410 and "has expired" in response.content.decode()
+    assert Signature.objects.get().status == "pending"
+
+
+def test_unsubscribe_link_and_one_click(client):
+    sign(client, PetitionFactory())
+    send_outbox()
+    url = (
+        mail.outbox[0]
+        .extra_headers["List-Unsubscribe"]
+        .strip("<>")
+        .replace("http://127.0.0.1:8000", "")
+    )
+    page = client.get(url)
+    assert page.status_code == 200 and Supporter.objects.get().unsubscribed_at is None
+    client.post(url, {"List-Unsubscribe": "One-Click"})
+    assert Supporter.objects.get().unsubscribed_at is not None
+    assert "You are unsubscribed" in client.get(url).content.decode()
+    assert client.get("/unsubscribe/garbage/").status_code == 400
+
+
+def test_text_is_escaped(client, settings):
+    settings.SIGNING_IP_LIMITS = [(100, 60)]
+    petition = PetitionFactory()
+    sign(client, petition, name="<script>alert(1)</script>")
+    Signature.objects.get().confirm()
+    html = client.get(petition.get_absolute_url()).content.decode()
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
+
+
+def test_petition_page_budget_and_no_count_star(client, settings):
+    petition = PetitionFactory()
+    settings.SIGNING_IP_LIMITS = [(1000, 60)]
+    for n in range(60):
+        services.signature_create(
+            petition=petition,
+            name=f"Signer {n}",
+            email=f"s{n}@example.org",
+            country="FR",
+            show_name=True,
+            ip=f"192.0.2.{n}",
+        ).signature.confirm()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(petition.get_absolute_url())
+    assert "60 signatures" in " ".join(response.content.decode().split())
+    assert len(queries) <= 4
+    assert not any("COUNT(" in q["sql"].upper() for q in queries.captured_queries)
+
+
+def test_invalidating_a_signature_takes_it_off_the_count(admin_client):
+    petition = PetitionFactory()
+    result = services.signature_create(
+        petition=petition, name="A B", email="a@example.org", country="FR", ip="192.0.2.1"
+    )
+    result.signature.confirm()
+    assert petition.count == 1
+    admin_client.post(
+        reverse("admin:campaigns_signature_changelist"),
+        {"action": "invalidate", "_selected_action": [result.signature.pk]},
+    )
+    assert petition.count == 0
+
+
+def test_reminder_once_after_a_day_and_purge_after_thirty(settings):
+    petition = PetitionFactory()
+    old = services.signature_create(
+        petition=petition, name="Old", email="old@example.org", country="FR", ip="192.0.2.1"
+    ).signature
+    Signature.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - datetime.timedelta(hours=25)
+    )
+    services.signature_create(
+        petition=petition, name="New", email="new@example.org", country="FR", ip="192.0.2.2"
+    )
+    assert tasks.remind_unconfirmed() == 1
+    assert tasks.remind_unconfirmed() == 0
+    assert OutgoingEmail.objects.filter(key__endswith="confirm-reminder").count() == 1
+    Signature.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=31)
+    )
+    assert tasks.purge_unconfirmed() == 1
+    assert not Supporter.objects.filter(email="old@example.org").exists()
+    assert Signature.objects.count() == 1
+
+
+def test_prisoner_how_to_help_shows_live_petitions(client):
+    prisoner = PrisonerFactory()
+    petition = PetitionFactory()
+    petition.campaign.featured_prisoners.add(prisoner)
+    draft = PetitionFactory(campaign__status=Campaign.Status.DRAFT, title="Hidden petition")
+    draft.campaign.featured_prisoners.add(prisoner)
+    html = client.get(prisoner.get_absolute_url()).content.decode()
+    assert f'href="{petition.get_absolute_url()}"' in html
+    assert "Hidden petition" not in html
+
+
+def test_supporter_data_needs_the_permission(client, django_user_model):
+    from django.contrib.auth.models import Permission
+
+    staff = django_user_model.objects.create_user("staff2", password="pw", is_staff=True)
+    staff.user_permissions.set(
+        Permission.objects.filter(content_type__app_label="campaigns").exclude(
+            codename="view_personal_data"
+        )
+    )
+    client.force_login(staff)
+    assert client.get(reverse("admin:campaigns_supporter_changelist")).status_code == 403
+    staff.user_permissions.add(Permission.objects.get(codename="view_personal_data"))
+    staff = django_user_model.objects.get(pk=staff.pk)
+    client.force_login(staff)
+    assert client.get(reverse("admin:campaigns_supporter_changelist")).status_code == 200
+
+
+def test_demo_campaign(client, demo_data):
+    campaign = Campaign.objects.get(slug="free-the-journalists")
+    assert campaign.is_live and campaign.petitions.count() == 1
+    html = client.get("/prisoners/duman-mukhametkarim/").content.decode()
+    assert "Sign the petition" in html
+    assert client.get(campaign.get_absolute_url()).status_code == 200
+    assert client.get(reverse("campaigns:list")).status_code == 200
