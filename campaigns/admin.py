@@ -1,15 +1,24 @@
+import json
+
 from django.contrib import admin, messages
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 from import_export.admin import ExportMixin
 
+from . import services
 from .models import (
     BlockedDomain,
     Campaign,
     Consent,
+    Letter,
+    LetterAction,
+    Official,
     OutgoingEmail,
     Petition,
     Signature,
+    SolidarityMessage,
     Supporter,
 )
 
@@ -35,6 +44,19 @@ class PetitionInline(admin.StackedInline):
     prepopulated_fields = {"slug": ["title"]}
 
 
+class LetterActionInline(admin.StackedInline):
+    model = LetterAction
+    extra = 0
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["recipients"]
+
+
+@admin.register(Official)
+class OfficialAdmin(admin.ModelAdmin):
+    list_display = ["name", "position", "email"]
+    search_fields = ["name", "position"]
+
+
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
     list_display = ["title", "status", "starts_on", "ends_on"]
@@ -42,7 +64,7 @@ class CampaignAdmin(admin.ModelAdmin):
     search_fields = ["title"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["featured_prisoners", "declaration"]
-    inlines = [PetitionInline]
+    inlines = [PetitionInline, LetterActionInline]
 
 
 @admin.register(Petition)
@@ -80,6 +102,25 @@ class SupporterAdmin(PersonalDataAdmin):
     search_fields = ["email", "email_key", "name"]
     readonly_fields = ["email_key", "created_at", "confirmed_at", "unsubscribed_at"]
     inlines = [ConsentInline]
+    actions = ["export_data", "erase"]
+
+    @admin.action(description=_("Download their data (JSON)"), permissions=["view"])
+    def export_data(self, request, queryset):
+        data = [services.supporter_data(supporter=supporter) for supporter in queryset]
+        response = HttpResponse(
+            json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json"
+        )
+        response["Content-Disposition"] = 'attachment; filename="supporter-data.json"'
+        return response
+
+    @admin.action(
+        description=_("Erase (signatures stay counted, anonymously)"), permissions=["delete"]
+    )
+    def erase(self, request, queryset):
+        count = len(queryset)
+        for supporter in queryset:
+            services.supporter_erase(supporter=supporter)
+        self.message_user(request, _("%d supporter(s) erased.") % count, messages.SUCCESS)
 
 
 class SignatureResource(resources.ModelResource):
@@ -161,3 +202,67 @@ class OutgoingEmailAdmin(PersonalDataAdmin):
         for email in queryset:
             email.retry()
         self.message_user(request, _("%d email(s) queued again.") % len(queryset), messages.SUCCESS)
+
+
+@admin.register(Letter)
+class LetterAdmin(PersonalDataAdmin):
+    list_display = ["action", "supporter", "created_at"]
+    list_filter = ["action"]
+    list_select_related = ["action", "supporter"]
+    readonly_fields = ["action", "supporter", "body", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(SolidarityMessage)
+class SolidarityMessageAdmin(admin.ModelAdmin):
+    list_display = ["author_name", "prisoner", "short_text", "status", "created_at", "printed_at"]
+    list_filter = ["status", "prisoner"]
+    list_select_related = ["prisoner"]
+    search_fields = ["text", "author_name"]
+    readonly_fields = [
+        "prisoner",
+        "supporter",
+        "author_name",
+        "author_country",
+        "text",
+        "status",
+        "created_at",
+        "moderated_at",
+        "printed_at",
+    ]
+    actions = ["approve", "reject", "print_batch"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("message"))
+    def short_text(self, message):
+        return message.text[:80]
+
+    @admin.action(description=_("Approve"), permissions=["change"])
+    def approve(self, request, queryset):
+        for message in queryset:
+            message.approve()
+        self.message_user(request, _("%d approved.") % len(queryset), messages.SUCCESS)
+
+    @admin.action(description=_("Reject"), permissions=["change"])
+    def reject(self, request, queryset):
+        for message in queryset:
+            message.reject()
+        self.message_user(request, _("%d rejected.") % len(queryset), messages.SUCCESS)
+
+    @admin.action(
+        description=_("Print the approved, unprinted messages of these prisoners"),
+        permissions=["change"],
+    )
+    def print_batch(self, request, queryset):
+        prisoners = {message.prisoner for message in queryset}
+        batches = [
+            (prisoner, services.messages_for_printing(prisoner=prisoner))
+            for prisoner in sorted(prisoners, key=str)
+        ]
+        return TemplateResponse(
+            request, "campaigns/print_messages.html", {"batches": [b for b in batches if b[1]]}
+        )

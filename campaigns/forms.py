@@ -32,3 +32,49 @@ class SignPetitionForm(forms.Form):
 
     def is_bot(self):
         return bool(self.cleaned_data.get("website"))
+
+
+class LetterForm(forms.Form):
+    name = forms.CharField(
+        label=_("Your name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    email = forms.EmailField(
+        label=_("Your email"),
+        max_length=254,
+        help_text=_("Replies from the officials come to you."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    country = CountryField(blank=False).formfield(label=_("Country"))
+    body = forms.CharField(
+        label=_("Your letter"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 14}),
+        help_text=_("Edit it as you like: a letter in your own words counts most."),
+    )
+    website = forms.CharField(label=_("Leave this field empty"), required=False)
+
+    def is_bot(self):
+        return bool(self.cleaned_data.get("website"))
+
+
+class SolidarityMessageForm(forms.Form):
+    name = forms.CharField(
+        label=_("Sign as"), max_length=100, help_text=_("A first name is enough.")
+    )
+    country = CountryField(blank=True).formfield(label=_("Country (optional)"), required=False)
+    text = forms.CharField(
+        label=_("Your message"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "Up to 1,000 characters. Staff read every message before it is printed and posted."
+        ),
+    )
+    website = forms.CharField(label=_("Leave this field empty"), required=False)
+
+    def is_bot(self):
+        return bool(self.cleaned_data.get("website"))
+
+
+class PrivacyRequestForm(forms.Form):
+    email = forms.EmailField(label=_("Your email"), max_length=254)

@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -381,7 +381,7 @@ def campaign_demo():
     from declarations.models import Declaration
     from prisoners.models import Prisoner
 
-    from .models import Campaign, Petition
+    from .models import Campaign, LetterAction, Official, Petition
 
     campaign, created = Campaign.objects.get_or_create(
         slug="free-the-journalists",
@@ -403,9 +403,32 @@ def campaign_demo():
         },
     )
     if created:
-        campaign.featured_prisoners.set(
-            Prisoner.objects.filter(slug__in=["duman-mukhametkarim", "daniyar-adilbekov"])
+        journalists = Prisoner.objects.filter(slug__in=["duman-mukhametkarim", "daniyar-adilbekov"])
+        campaign.featured_prisoners.set(journalists)
+        president = Official.objects.create(
+            name="Kassym-Jomart Tokayev",
+            position="President of the Republic of Kazakhstan",
+            postal_address="Akorda Presidential Palace\nAstana\nKazakhstan",
         )
+        prosecutor = Official.objects.create(
+            name="The Prosecutor General",
+            position="Prosecutor General of Kazakhstan",
+            postal_address="General Prosecutor's Office\nAstana\nKazakhstan",
+        )
+        letters = LetterAction.objects.create(
+            campaign=campaign,
+            slug="write-for-the-journalists",
+            title="Ask for the journalists' release",
+            subject="Release the journalists Duman Mukhametkarim and Daniyar Adilbekov",
+            suggested_letter=(
+                "Dear Sir,\n\nI am writing about the journalists Duman Mukhametkarim and "
+                "Daniyar Adilbekov, sentenced in 2024 to seven and four and a half years in "
+                "prison for their reporting. Kazakhstan has committed to protect freedom of "
+                "expression. I ask you to release them and to end the prosecution of "
+                "journalists for their work.\n\nYours faithfully,"
+            ),
+        )
+        letters.recipients.set([president, prosecutor])
     Petition.objects.get_or_create(
         slug="free-duman-mukhametkarim-and-daniyar-adilbekov",
         defaults={
@@ -421,3 +444,183 @@ def campaign_demo():
         },
     )
     return campaign
+
+
+# Letters to officials ---------------------------------------------------------------------
+
+
+def letter_send(*, action, name, email, country, body, ip="", language="en"):
+    """Email the supporter's letter, signed with their name and with their address as
+    reply-to, to every recipient that has an email address. Recipients without one get the
+    letter on paper: the page offers it for printing. Returns the Letter."""
+    from .models import Letter
+
+    hashed_ip = ip_hash(ip)
+    if hashed_ip and _over_limit(f"letter:{hashed_ip}:{action.pk}", settings.LETTER_IP_LIMITS):
+        raise RateLimited()
+    with transaction.atomic():
+        supporter = _supporter_get_or_create(
+            key=email_key(email), email=email, name=name, country=country, language=language
+        )
+        letter = Letter.objects.create(action=action, supporter=supporter, body=body)
+        for official in action.recipients.exclude(email=""):
+            outbox_enqueue(
+                key=f"letter-{letter.pk}-to-{official.pk}",
+                to=official.email,
+                reply_to=email,
+                template="letter",
+                language=settings.LANGUAGE_CODE,
+                context={
+                    "subject": action.subject,
+                    "body": body,
+                    "name": name,
+                    "official": official.name,
+                },
+            )
+    return letter
+
+
+# Solidarity messages ----------------------------------------------------------------------
+
+
+def solidarity_message_create(*, prisoner, name, country, text, email="", ip="", language="en"):
+    from .models import SolidarityMessage
+
+    if not prisoner.letters_accepted:
+        raise ValidationError(
+            "Letters to this prisoner are not accepted at the moment.", code="letters_not_accepted"
+        )
+    hashed_ip = ip_hash(ip)
+    if hashed_ip and _over_limit(f"message:{hashed_ip}:{prisoner.pk}", settings.SIGNING_IP_LIMITS):
+        raise RateLimited()
+    supporter = None
+    if email:
+        supporter = _supporter_get_or_create(
+            key=email_key(email), email=email, name=name, country=country, language=language
+        )
+    return SolidarityMessage.objects.create(
+        prisoner=prisoner,
+        supporter=supporter,
+        author_name=name,
+        author_country=country,
+        text=text,
+    )
+
+
+def messages_for_printing(*, prisoner):
+    """Approved messages not yet printed, marked as printed: each goes in one batch."""
+    from .models import SolidarityMessage
+
+    with transaction.atomic():
+        batch = list(
+            SolidarityMessage.objects.approved()
+            .filter(prisoner=prisoner, printed_at__isnull=True)
+            .select_for_update()
+            .order_by("created_at")
+        )
+        SolidarityMessage.objects.filter(pk__in=[m.pk for m in batch]).update(
+            printed_at=timezone.now()
+        )
+    return batch
+
+
+# Supporters' rights (GDPR) ----------------------------------------------------------------
+
+PRIVACY_SALT = "campaigns.privacy"
+
+
+def privacy_request(*, email, ip=""):
+    """Email a link to see or erase one's data. Says nothing about whether we hold any:
+    the page answers the same either way."""
+    hashed_ip = ip_hash(ip)
+    if hashed_ip and _over_limit(f"privacy:{hashed_ip}", settings.SIGNING_IP_LIMITS):
+        raise RateLimited()
+    supporter = Supporter.objects.filter(email_key=email_key(email)).first()
+    if supporter is None:
+        return None
+    token = signing.TimestampSigner(salt=PRIVACY_SALT).sign_object({"u": supporter.pk})
+    with transaction.atomic():
+        return outbox_enqueue(
+            key=f"privacy-{supporter.pk}-{timezone.now():%Y%m%d%H%M}",
+            to=supporter.email,
+            template="privacy",
+            language=supporter.language,
+            unsubscribe_url=unsubscribe_url(supporter),
+            context={
+                "name": supporter.first_name,
+                "url": absolute(reverse("campaigns:privacy_manage", kwargs={"token": token})),
+            },
+        )
+
+
+def supporter_from_privacy_token(token):
+    data = signing.TimestampSigner(salt=PRIVACY_SALT).unsign_object(
+        token, max_age=settings.PRIVACY_LINK_MAX_AGE
+    )
+    return Supporter.objects.get(pk=data["u"])
+
+
+def supporter_data(*, supporter):
+    """Everything we hold about a supporter, in a form they can read."""
+    return {
+        "email": supporter.email,
+        "name": supporter.name,
+        "country": str(supporter.country),
+        "language": supporter.language,
+        "first_action": supporter.created_at.isoformat(),
+        "email_confirmed": supporter.confirmed_at.isoformat() if supporter.confirmed_at else None,
+        "unsubscribed": supporter.unsubscribed_at.isoformat()
+        if supporter.unsubscribed_at
+        else None,
+        "consents": [
+            {
+                "wording": c.wording_version,
+                "updates": c.mailing,
+                "page": c.page,
+                "at": c.agreed_at.isoformat(),
+            }
+            for c in supporter.consents.all()
+        ],
+        "signatures": [
+            {
+                "petition": s.petition.title,
+                "status": s.status,
+                "comment": s.comment,
+                "signed": s.created_at.isoformat(),
+                "confirmed": s.confirmed_at.isoformat() if s.confirmed_at else None,
+            }
+            for s in supporter.signatures.select_related("petition")
+        ],
+        "letters": [
+            {
+                "action": letter.action.title,
+                "letter": letter.body,
+                "sent": letter.created_at.isoformat(),
+            }
+            for letter in supporter.letters.select_related("action")
+        ],
+        "messages": [
+            {
+                "to": m.prisoner.full_name,
+                "message": m.text,
+                "status": m.status,
+                "written": m.created_at.isoformat(),
+            }
+            for m in supporter.messages.select_related("prisoner")
+        ],
+    }
+
+
+@transaction.atomic
+def supporter_erase(*, supporter):
+    """Erase a supporter. Their signatures stay, anonymous, so that counts do not change;
+    letters and messages lose their author; queued emails to them are dropped."""
+    from .models import Letter, SolidarityMessage
+
+    supporter.signatures.update(supporter=None, comment="", show_name=False, ip_hash="", source="")
+    Letter.objects.filter(supporter=supporter).update(supporter=None)
+    SolidarityMessage.objects.filter(supporter=supporter).update(supporter=None, author_name="—")
+    OutgoingEmail.objects.filter(
+        Q(to__iexact=supporter.email) | Q(reply_to__iexact=supporter.email)
+    ).delete()
+    supporter.delete()

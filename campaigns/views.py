@@ -1,6 +1,7 @@
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -11,8 +12,8 @@ from django.views.generic import DetailView, ListView
 from prisoners.models import Prisoner
 
 from . import services
-from .forms import SignPetitionForm
-from .models import Campaign, Petition, Signature, Supporter
+from .forms import LetterForm, PrivacyRequestForm, SignPetitionForm, SolidarityMessageForm
+from .models import Campaign, LetterAction, Petition, Signature, Supporter
 
 RECENT_SIGNERS = 10
 
@@ -32,6 +33,7 @@ class CampaignDetailView(DetailView):
     def get_queryset(self):
         return Campaign.objects.public().prefetch_related(
             Prefetch("petitions", queryset=Petition.objects.with_count()),
+            "letter_actions",
             Prefetch("featured_prisoners", queryset=Prisoner.objects.published()),
         )
 
@@ -151,4 +153,129 @@ def unsubscribe(request, token):
         return render(request, "campaigns/unsubscribe.html", {"done": True})
     return render(
         request, "campaigns/unsubscribe.html", {"done": supporter.unsubscribed_at is not None}
+    )
+
+
+def _form_page(request, template, context, form, status=200):
+    return render(request, template, {**context, "form": form}, status=status)
+
+
+def letter(request, slug):
+    action = get_object_or_404(
+        LetterAction.objects.select_related("campaign")
+        .prefetch_related("recipients")
+        .filter(campaign__status=Campaign.Status.LIVE),
+        slug=slug,
+    )
+    context = {"action": action, "campaign": action.campaign}
+    if request.method != "POST":
+        form = LetterForm(initial={"body": action.suggested_letter})
+        return _form_page(request, "campaigns/letter.html", context, form)
+    form = LetterForm(request.POST)
+    if not form.is_valid():
+        return _form_page(request, "campaigns/letter.html", context, form, status=400)
+    data = form.cleaned_data
+    if not form.is_bot():
+        try:
+            services.letter_send(
+                action=action,
+                name=data["name"],
+                email=data["email"],
+                country=data["country"],
+                body=data["body"],
+                ip=_client_ip(request),
+                language=get_language() or "en",
+            )
+        except services.RateLimited:
+            form.add_error(
+                None,
+                _(
+                    "Too many letters came from your connection. Please wait "
+                    "a minute and try again."
+                ),
+            )
+            return _form_page(request, "campaigns/letter.html", context, form, status=429)
+    return render(
+        request,
+        "campaigns/letter_sent.html",
+        {
+            **context,
+            "body": data["body"],
+            "name": data["name"],
+            "by_post": [o for o in action.recipients.all() if not o.email],
+            "by_email": [o for o in action.recipients.all() if o.email],
+        },
+    )
+
+
+def message(request, slug):
+    prisoner = get_object_or_404(Prisoner.objects.published(), slug=slug)
+    context = {"prisoner": prisoner}
+    if not prisoner.letters_accepted:
+        return render(request, "campaigns/message.html", {**context, "closed": True}, status=404)
+    if request.method != "POST":
+        return _form_page(request, "campaigns/message.html", context, SolidarityMessageForm())
+    form = SolidarityMessageForm(request.POST)
+    if not form.is_valid():
+        return _form_page(request, "campaigns/message.html", context, form, status=400)
+    if not form.is_bot():
+        try:
+            services.solidarity_message_create(
+                prisoner=prisoner,
+                name=form.cleaned_data["name"],
+                country=form.cleaned_data["country"],
+                text=form.cleaned_data["text"],
+                ip=_client_ip(request),
+            )
+        except services.RateLimited:
+            form.add_error(
+                None,
+                _(
+                    "Too many messages came from your connection. Please wait "
+                    "a minute and try again."
+                ),
+            )
+            return _form_page(request, "campaigns/message.html", context, form, status=429)
+    return render(request, "campaigns/message.html", {**context, "sent": True})
+
+
+def privacy(request):
+    form = PrivacyRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.privacy_request(email=form.cleaned_data["email"], ip=_client_ip(request))
+        except services.RateLimited:
+            form.add_error(
+                None,
+                _("Too many requests from your connection. Please wait a minute and try again."),
+            )
+            return render(request, "campaigns/privacy.html", {"form": form}, status=429)
+        return render(request, "campaigns/privacy.html", {"requested": True})
+    return render(
+        request, "campaigns/privacy.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@never_cache
+def privacy_manage(request, token):
+    try:
+        supporter = services.supporter_from_privacy_token(token)
+    except signing.SignatureExpired:
+        return render(request, "campaigns/link_invalid.html", {"reason": "expired"}, status=410)
+    except (signing.BadSignature, Supporter.DoesNotExist, KeyError, TypeError):
+        return render(request, "campaigns/link_invalid.html", {"reason": "invalid"}, status=400)
+    if request.method == "POST" and request.POST.get("erase") == "yes":
+        services.supporter_erase(supporter=supporter)
+        return render(request, "campaigns/privacy_manage.html", {"erased": True})
+    if request.GET.get("download"):
+        response = JsonResponse(
+            services.supporter_data(supporter=supporter),
+            json_dumps_params={"indent": 2, "ensure_ascii": False},
+        )
+        response["Content-Disposition"] = 'attachment; filename="my-data.json"'
+        return response
+    return render(
+        request,
+        "campaigns/privacy_manage.html",
+        {"supporter": supporter, "data": services.supporter_data(supporter=supporter)},
     )

@@ -251,6 +251,8 @@ SIGNING_MAX_EMAILS = env.int("SIGNING_MAX_EMAILS", default=5)
 SIGNING_RESEND_COOLDOWN = timedelta(minutes=env.int("SIGNING_RESEND_COOLDOWN_MINUTES", default=2))
 SIGNING_CONFIRM_MAX_AGE = env.int("SIGNING_CONFIRM_MAX_AGE_DAYS", default=30) * 24 * 3600
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=6)
+LETTER_IP_LIMITS = [(1, 60), (3, 3600)]
+PRIVACY_LINK_MAX_AGE = 24 * 3600
 OUTBOX_CLAIM_TIMEOUT = timedelta(minutes=10)
 
 # Written declarations: personal pledge links, reminders and staff notices.

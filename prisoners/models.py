@@ -107,7 +107,7 @@ class PrisonerQuerySet(models.QuerySet):
             ),
             Prefetch(
                 "campaigns",
-                queryset=Campaign.objects.live().prefetch_related("petitions"),
+                queryset=Campaign.objects.live().prefetch_related("petitions", "letter_actions"),
                 to_attr="live_campaigns",
             ),
         )
