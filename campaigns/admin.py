@@ -1,8 +1,12 @@
 import json
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 from import_export.admin import ExportMixin
@@ -59,12 +63,43 @@ class OfficialAdmin(admin.ModelAdmin):
 
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
-    list_display = ["title", "status", "starts_on", "ends_on"]
+    list_display = ["title", "status", "starts_on", "ends_on", "dashboard_link"]
     list_filter = ["status"]
     search_fields = ["title"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["featured_prisoners", "declaration"]
     inlines = [PetitionInline, LetterActionInline]
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/dashboard/",
+                self.admin_site.admin_view(self.dashboard_view),
+                name="campaigns_campaign_dashboard",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description=_("dashboard"))
+    def dashboard_link(self, campaign):
+        url = reverse("admin:campaigns_campaign_dashboard", args=[campaign.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Figures"))
+
+    def dashboard_view(self, request, pk):
+        campaign = get_object_or_404(Campaign, pk=pk)
+        if not self.has_view_permission(request, campaign):
+            raise PermissionDenied
+        return TemplateResponse(
+            request,
+            "admin/campaigns/dashboard.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": _("Figures: %s") % campaign,
+                "campaign": campaign,
+                "figures": services.campaign_dashboard(campaign=campaign),
+            },
+        )
 
 
 @admin.register(Petition)

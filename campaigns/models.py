@@ -100,6 +100,9 @@ class Petition(models.Model):
     text = models.TextField(_("petition text"))
     goal = models.PositiveIntegerField(_("goal"), default=1000)
     closes_on = models.DateField(_("closes on"), null=True, blank=True)
+    milestone_reported = models.PositiveSmallIntegerField(
+        _("last milestone reported to staff (%)"), default=0, editable=False
+    )
 
     objects = PetitionQuerySet.as_manager()
 

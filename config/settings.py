@@ -222,6 +222,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "campaigns.tasks.remind_unconfirmed",
         "schedule": timedelta(hours=1),
     },
+    "campaigns-action-reminders": {
+        "task": "campaigns.tasks.send_action_reminders",
+        "schedule": timedelta(hours=6),
+    },
+    "campaigns-staff-digest": {
+        "task": "campaigns.tasks.send_staff_digest",
+        "schedule": timedelta(hours=24),
+    },
     "campaigns-purge-unconfirmed": {
         "task": "campaigns.tasks.purge_unconfirmed",
         "schedule": timedelta(hours=24),
@@ -252,6 +260,8 @@ SIGNING_RESEND_COOLDOWN = timedelta(minutes=env.int("SIGNING_RESEND_COOLDOWN_MIN
 SIGNING_CONFIRM_MAX_AGE = env.int("SIGNING_CONFIRM_MAX_AGE_DAYS", default=30) * 24 * 3600
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=6)
 LETTER_IP_LIMITS = [(1, 60), (3, 3600)]
+HEARING_NOTICE_DAYS = env.int("HEARING_NOTICE_DAYS", default=3)
+BIRTHDAY_NOTICE_DAYS = env.int("BIRTHDAY_NOTICE_DAYS", default=10)
 PRIVACY_LINK_MAX_AGE = 24 * 3600
 OUTBOX_CLAIM_TIMEOUT = timedelta(minutes=10)
 
@@ -260,6 +270,9 @@ DECLARATION_LINK_MAX_AGE = env.int("DECLARATION_LINK_MAX_AGE_DAYS", default=30) 
 DECLARATION_REMINDER_EVERY = timedelta(days=env.int("DECLARATION_REMINDER_EVERY_DAYS", default=7))
 DECLARATION_MAX_REMINDERS = env.int("DECLARATION_MAX_REMINDERS", default=2)
 DECLARATION_THRESHOLD_MARGIN = env.int("DECLARATION_THRESHOLD_MARGIN", default=3)
+CAMPAIGN_STAFF_EMAILS = env.list(
+    "CAMPAIGN_STAFF_EMAILS", default=[address for _, address in ADMINS]
+)
 DECLARATION_STAFF_EMAILS = env.list(
     "DECLARATION_STAFF_EMAILS", default=[address for _, address in ADMINS]
 )

@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.generic import DetailView, ListView
 
+from campaigns.models import Campaign
 from prisoners.models import Prisoner
 
 from . import services
@@ -43,6 +44,9 @@ class DeclarationDetailView(DetailView):
             .with_threshold_counts()
             .prefetch_related(
                 Prefetch("prisoners", queryset=Prisoner.objects.published()),
+                Prefetch(
+                    "campaigns", queryset=Campaign.objects.public(), to_attr="public_campaigns"
+                ),
                 Prefetch(
                     "signatures",
                     queryset=Signature.objects.signed()

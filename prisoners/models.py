@@ -326,6 +326,7 @@ class TimelineEvent(models.Model):
         DETAINED = "detained", _("Detained")
         CHARGED = "charged", _("Charged")
         TRIAL_OPENED = "trial_opened", _("Trial opened")
+        HEARING = "hearing", _("Court hearing")
         CONVICTED = "convicted", _("Convicted")
         APPEAL = "appeal", _("Appeal")
         TRANSFERRED = "transferred", _("Transferred")

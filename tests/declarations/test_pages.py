@@ -22,6 +22,7 @@ def test_declaration_list_and_page(client, demo_data):
     assert "<dt>Austria</dt>" in html
     assert '<abbr title="Socialists, Democrats and Greens Group">SOC</abbr>' in html
     assert 'href="/prisoners/duman-mukhametkarim/"' in html
+    assert 'href="/campaigns/free-the-journalists/"' in html  # the campaign it is linked to
 
 
 def test_profile_lists_the_declarations_concerning_the_prisoner(client, demo_data):
@@ -68,7 +69,7 @@ def test_members_who_only_were_invited_have_no_public_page(client):
 def test_page_query_budgets(client, demo_data, django_assert_max_num_queries):
     declaration = Declaration.objects.get(declaration_number=675)
     member = Parliamentarian.objects.get(surname="SCHENNACH")
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):
         client.get(declaration.get_absolute_url())
     with django_assert_max_num_queries(3):
         client.get(reverse("declarations:list"))
