@@ -5,7 +5,7 @@
 Prints queries and median time per page at 50 and 1,000 prisoners, and the ratio between
 the two. The query counts should be equal; the time ratio shows what grows with the data
 (the list page paginates, so it should stay near 1). Timings are only comparable within
-one run. Uses a throwaway SQLite database unless DATABASE_URL is set.
+one run. Uses a throwaway SQLite database, or BENCH_DATABASE_URL (never DATABASE_URL).
 """
 
 import os
@@ -24,7 +24,10 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("STATIC_STORAGE", "django.contrib.staticfiles.storage.StaticFilesStorage")
 os.environ.setdefault("VAR_DIR", workdir)
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir}/bench.sqlite3")
+# Never the configured database: a benchmark fills and drops tables.
+os.environ["DATABASE_URL"] = os.environ.get(
+    "BENCH_DATABASE_URL", f"sqlite:///{workdir}/bench.sqlite3"
+)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 import django  # noqa: E402

@@ -18,7 +18,14 @@ class Command(BaseCommand):
         if not settings.DEBUG:
             raise CommandError("The demo staff account is for local use only (DEBUG=1).")
         editors, _ = Group.objects.get_or_create(name="Editors")
-        editors.permissions.set(Permission.objects.filter(content_type__app_label__in=EDITOR_APPS))
+        editors.permissions.set(
+            Permission.objects.filter(content_type__app_label__in=EDITOR_APPS).exclude(
+                codename="view_personal_data"
+            )
+        )
+        # Supporters' personal data is a separate grant, so it can be given to few people.
+        supporter_data, _ = Group.objects.get_or_create(name="Supporter data")
+        supporter_data.permissions.set(Permission.objects.filter(codename="view_personal_data"))
 
         credentials = settings.VAR_DIR / "demo-staff.txt"
         User = get_user_model()
@@ -32,7 +39,7 @@ class Command(BaseCommand):
             credentials.parent.mkdir(parents=True, exist_ok=True)
             credentials.write_text(password)
             credentials.chmod(0o600)
-        user.groups.add(editors)
+        user.groups.add(editors, supporter_data)
         password = credentials.read_text().strip()
         self.stdout.write(
             self.style.SUCCESS(
