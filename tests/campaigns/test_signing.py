@@ -352,3 +352,14 @@ def test_demo_campaign(client, demo_data):
     assert "Sign the petition" in html
     assert client.get(campaign.get_absolute_url()).status_code == 200
     assert client.get(reverse("campaigns:list")).status_code == 200
+
+
+def test_emails_go_out_in_the_supporters_language(client):
+    petition = PetitionFactory()
+    response = client.post(f"/ru{petition.get_absolute_url()}", FORM, REMOTE_ADDR="192.0.2.77")
+    assert response.status_code == 302
+    assert Supporter.objects.get().language == "ru"
+    send_outbox()
+    [message] = mail.outbox
+    assert message.subject.startswith("Подтвердите")
+    assert "Здравствуйте" in message.body
