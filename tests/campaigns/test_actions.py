@@ -192,3 +192,35 @@ def test_demo_campaign_has_every_action(client, demo_data):
     assert "Send a message of solidarity to Duman Mukhametkarim" in html
     profile = client.get("/prisoners/daniyar-adilbekov/").content.decode()
     assert "Send Daniyar a message of solidarity" in profile
+
+
+def test_signature_export_escapes_formulae(admin_client):
+    from django.contrib import admin as django_admin
+
+    from campaigns.models import Signature as PetitionSignature
+
+    services.signature_create(
+        petition=PetitionFactory(),
+        name='=HYPERLINK("http://x")',
+        email="f@example.org",
+        country="FR",
+        ip="192.0.2.1",
+    )
+    formats = [
+        f.__name__
+        for f in django_admin.site._registry[PetitionSignature].get_export_formats()
+        if f().can_export()
+    ]
+    response = admin_client.post(
+        reverse("admin:campaigns_signature_export"),
+        {
+            "format": str(formats.index("CSV")),
+            "resource": "0",
+            "signatureresource_name": "on",
+            "signatureresource_email": "on",
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "f@example.org" in body and "HYPERLINK" in body
+    assert ",=HYPERLINK" not in body and '"=HYPERLINK' not in body and "\n=HYPERLINK" not in body
