@@ -8,36 +8,14 @@ the two. The query counts should be equal; the time ratio shows what grows with 
 one run. Uses a throwaway SQLite database, or BENCH_DATABASE_URL (never DATABASE_URL).
 """
 
-import os
-import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-workdir = tempfile.mkdtemp(prefix="bench-")
-os.environ.setdefault("DEBUG", "0")
-os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 40)
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
-os.environ.setdefault("STATIC_STORAGE", "django.contrib.staticfiles.storage.StaticFilesStorage")
-os.environ.setdefault("VAR_DIR", workdir)
-# Never the configured database: a benchmark fills and drops tables.
-os.environ["DATABASE_URL"] = os.environ.get(
-    "BENCH_DATABASE_URL", f"sqlite:///{workdir}/bench.sqlite3"
-)
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+from harness import measure, setup
 
-import django  # noqa: E402
+setup()
 
-django.setup()
 
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
 
 from prisoners.models import Prisoner  # noqa: E402
 from prisoners.resources import PrisonerResource  # noqa: E402
@@ -50,7 +28,6 @@ from tests.factories import (  # noqa: E402
 )
 
 SIZES = (50, 1000)
-REPEAT = 15
 
 
 def populate(count):
@@ -63,24 +40,6 @@ def populate(count):
     return case
 
 
-def measure(client, url):
-    queries = []
-
-    def count(execute, sql, params, many, context):
-        queries.append(sql)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(count):
-        client.get(url)
-    timings = []
-    for _ in range(REPEAT):
-        start = time.perf_counter()
-        response = client.get(url)
-        timings.append(time.perf_counter() - start)
-        assert response.status_code == 200, (url, response.status_code)
-    return len(queries), statistics.median(timings)
-
-
 def measure_import(count):
     pks = list(Prisoner.objects.order_by("pk").values_list("pk", flat=True)[:count])
     dataset = PrisonerResource().export(queryset=Prisoner.objects.filter(pk__in=pks))
@@ -91,8 +50,6 @@ def measure_import(count):
 
 
 def main():
-    setup_test_environment()
-    call_command("migrate", verbosity=0)
     client = Client()
     results = {}
     for size in SIZES:
