@@ -205,3 +205,27 @@ def test_saving_a_declaration_suggests_the_prisoners_it_names(admin_client, demo
         {"prisoner": [page.context["suggestions"][0].pk]},
     )
     assert list(declaration.prisoners.values_list("slug", flat=True)) == ["temirlan-ensebek"]
+
+
+@pytest.mark.parametrize("model", ["declaration", "signature"])
+def test_signatories_export_as_csv(admin_client, demo_data, model):
+    from django.apps import apps
+    from django.contrib import admin as django_admin
+
+    model_admin = django_admin.site._registry[apps.get_model("declarations", model)]
+    formats = [f.__name__ for f in model_admin.get_export_formats() if f().can_export()]
+    response = admin_client.post(
+        reverse(f"admin:declarations_{model}_export"),
+        {
+            "format": str(formats.index("CSV")),
+            "resource": "0",
+            **{
+                f"signatureresource_{name}": "on"
+                for name in ("declaration", "surname", "given_names", "delegation", "group")
+            },
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "804,SCHENNACH,Stefan,Austria,SOC" in body
+    assert body.count("\n") == 64  # header and 63 signatures
