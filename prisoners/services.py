@@ -1,4 +1,5 @@
 import io
+import uuid
 from pathlib import Path
 
 import tablib
@@ -76,4 +77,6 @@ def photo_without_metadata(upload):
         raise ValueError("This file is not a photo that can be read.") from error
     buffer = io.BytesIO()
     clean.save(buffer, format=image_format, quality=90)
-    return ContentFile(buffer.getvalue(), name=Path(upload.name).name)
+    # A fresh random name: the uploaded one may name the family or the phone.
+    extension = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}[image_format]
+    return ContentFile(buffer.getvalue(), name=f"{uuid.uuid4().hex}.{extension}")

@@ -49,6 +49,7 @@ def test_uploaded_photo_loses_its_metadata(staff_client, tmp_path, settings):
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
     prisoner = Prisoner.objects.get(pk=prisoner.pk)
+    assert "family" not in prisoner.photo.name and prisoner.photo.name.endswith(".jpg")
     stored = prisoner.photo.read()
     assert b"FamilyPhone" not in stored
     with Image.open(io.BytesIO(stored)) as image:
