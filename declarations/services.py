@@ -258,6 +258,18 @@ def pledge_signature_from_token(token):
     )
 
 
+def invitation_answer(*, signature, answer):
+    """A member's answer through their personal link: "pledge" or "decline"."""
+    if not signature.declaration.is_open_for_signatures:
+        raise ValidationError("This declaration no longer accepts signatures.")
+    if answer == "pledge":
+        signature.pledge()
+    elif answer == "decline":
+        signature.decline()
+    else:
+        raise ValidationError("Choose to pledge your signature or to decline.")
+
+
 @transaction.atomic
 def invitations_create(*, declaration, parliamentarians):
     """Invite members; each gets a personal email once the transaction commits. Members

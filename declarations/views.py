@@ -110,16 +110,8 @@ def pledge(request, token):
         )
     error = None
     if request.method == "POST":
-        answer = request.POST.get("answer")
         try:
-            if not signature.declaration.is_open_for_signatures:
-                raise ValidationError("This declaration no longer accepts signatures.")
-            if answer == "pledge":
-                signature.pledge()
-            elif answer == "decline":
-                signature.decline()
-            else:
-                raise ValidationError("Choose to pledge your signature or to decline.")
+            services.invitation_answer(signature=signature, answer=request.POST.get("answer"))
         except ValidationError as exc:
             error = " ".join(exc.messages)
     return render(

@@ -276,3 +276,12 @@ def test_pace_layout_export():
     assert lines[0].endswith(", Austria, SOC")
     assert "Total = 2" in lines
     assert "SOC: Group SOC" in lines and "UEL: Group UEL" in lines
+
+
+def test_a_closed_declaration_takes_no_more_pledges(client):
+    signature = SignatureFactory(declaration__status="tabled")
+    url = reverse("declarations:pledge", args=[services.pledge_token(signature)])
+    response = client.post(url, {"answer": "pledge"})
+    assert "no longer accepts signatures" in response.content.decode()
+    signature.refresh_from_db()
+    assert signature.state == Signature.State.INVITED
