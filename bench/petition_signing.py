@@ -22,7 +22,8 @@ from django.conf import settings  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from campaigns.models import PetitionCounterShard, Signature, Supporter  # noqa: E402
+from campaigns.models import PetitionCounterShard, Signature  # noqa: E402
+from supporters.models import Supporter  # noqa: E402
 from tests.factories import PetitionFactory  # noqa: E402
 
 

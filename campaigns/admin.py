@@ -11,35 +11,24 @@ from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 from import_export.admin import ExportMixin
 
-from . import services
+from core.admin import PersonalDataAdminMixin
+from supporters.models import Supporter
+
+from . import selectors, services
 from .models import (
-    BlockedDomain,
     Campaign,
     Consent,
     Letter,
     LetterAction,
     Official,
-    OutgoingEmail,
     Petition,
     Signature,
     SolidarityMessage,
-    Supporter,
 )
 
-PERSONAL_DATA = "campaigns.view_personal_data"
 
-
-class PersonalDataAdmin(admin.ModelAdmin):
+class PersonalDataAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     """Supporters' personal data is for staff who hold the permission, and no one else."""
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.has_perm(PERSONAL_DATA) and super().has_view_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.has_perm(PERSONAL_DATA) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.has_perm(PERSONAL_DATA) and super().has_delete_permission(request, obj)
 
 
 class PetitionInline(admin.StackedInline):
@@ -97,7 +86,7 @@ class CampaignAdmin(admin.ModelAdmin):
                 "opts": self.model._meta,
                 "title": _("Figures: %s") % campaign,
                 "campaign": campaign,
-                "figures": services.campaign_dashboard(campaign=campaign),
+                "figures": selectors.campaign_dashboard(campaign=campaign),
             },
         )
 
@@ -115,12 +104,6 @@ class PetitionAdmin(admin.ModelAdmin):
     @admin.display(description=_("confirmed signatures"))
     def confirmed(self, petition):
         return petition.count
-
-
-@admin.register(BlockedDomain)
-class BlockedDomainAdmin(admin.ModelAdmin):
-    list_display = ["domain", "note"]
-    search_fields = ["domain"]
 
 
 class ConsentInline(admin.TabularInline):
@@ -211,32 +194,6 @@ class SignatureAdmin(ExportMixin, PersonalDataAdmin):
     def invalidate(self, request, queryset):
         done = sum(signature.invalidate() for signature in queryset.select_related("petition"))
         self.message_user(request, _("%d signature(s) invalidated.") % done, messages.SUCCESS)
-
-
-@admin.register(OutgoingEmail)
-class OutgoingEmailAdmin(PersonalDataAdmin):
-    list_display = [
-        "template",
-        "to",
-        "status",
-        "attempts",
-        "next_attempt_at",
-        "sent_at",
-        "last_error",
-    ]
-    list_filter = ["status", "template"]
-    search_fields = ["to", "key"]
-    readonly_fields = [f.name for f in OutgoingEmail._meta.fields]
-    actions = ["retry"]
-
-    def has_add_permission(self, request):
-        return False
-
-    @admin.action(description=_("Send again"), permissions=["change"])
-    def retry(self, request, queryset):
-        for email in queryset:
-            email.retry()
-        self.message_user(request, _("%d email(s) queued again.") % len(queryset), messages.SUCCESS)
 
 
 @admin.register(Letter)

@@ -163,60 +163,12 @@ class PetitionCounterShard(models.Model):
         return f"{self.petition_id}/{self.shard}: {self.count}"
 
 
-class BlockedDomain(models.Model):
-    """Email domains whose signatures are refused (throwaway addresses, abuse)."""
-
-    domain = models.CharField(_("domain"), max_length=253, unique=True)
-    note = models.CharField(_("why"), max_length=200, blank=True)
-
-    class Meta:
-        ordering = ["domain"]
-        verbose_name = _("blocked email domain")
-        verbose_name_plural = _("blocked email domains")
-
-    def __str__(self):
-        return self.domain
-
-
-class Supporter(models.Model):
-    """A person who took an action. Personal data: shown to staff with permission only."""
-
-    email = models.EmailField(_("email, as typed"), max_length=254)
-    email_key = models.CharField(
-        _("email for matching"),
-        max_length=254,
-        unique=True,
-        help_text=_("Lower case; dots and +tags removed where the provider ignores them."),
-    )
-    name = models.CharField(_("name"), max_length=200)
-    country = CountryField(_("country"), blank=True)
-    language = models.CharField(_("language"), max_length=10, default="en")
-    created_at = models.DateTimeField(_("first action"), auto_now_add=True)
-    confirmed_at = models.DateTimeField(_("email confirmed at"), null=True, blank=True)
-    unsubscribed_at = models.DateTimeField(_("unsubscribed at"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("supporter")
-        verbose_name_plural = _("supporters")
-        permissions = [("view_personal_data", _("Can see supporters' personal data"))]
-
-    def __str__(self):
-        return self.email
-
-    @property
-    def first_name(self):
-        return (self.name.split() or [""])[0]
-
-    @property
-    def wants_mail(self):
-        return self.unsubscribed_at is None
-
-
 class Consent(models.Model):
     """What a supporter agreed to, when, and where: proof the GDPR asks us to keep."""
 
-    supporter = models.ForeignKey(Supporter, on_delete=models.CASCADE, related_name="consents")
+    supporter = models.ForeignKey(
+        "supporters.Supporter", on_delete=models.CASCADE, related_name="consents"
+    )
     wording_version = models.CharField(_("wording version"), max_length=40)
     mailing = models.BooleanField(_("agreed to receive updates"))
     campaign = models.ForeignKey(
@@ -258,7 +210,7 @@ class Signature(models.Model):
 
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="signatures")
     supporter = models.ForeignKey(
-        Supporter,
+        "supporters.Supporter",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -319,49 +271,6 @@ class Signature(models.Model):
         return bool(updated)
 
 
-class OutgoingEmail(models.Model):
-    """The outbox. A message is written here in the same transaction as what caused it, and
-    sent by a worker after commit or by the sweep: nothing is lost if the broker, a worker
-    or the mail server is down. The key makes every message unique, so nothing is sent
-    twice."""
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        SENDING = "sending", _("Sending")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
-
-    key = models.CharField(_("key"), max_length=200, unique=True)
-    to = models.EmailField(_("to"))
-    reply_to = models.EmailField(_("reply to"), blank=True)
-    template = models.CharField(_("template"), max_length=100)
-    context = models.JSONField(_("context"), default=dict)
-    language = models.CharField(_("language"), max_length=10, default="en")
-    unsubscribe_url = models.URLField(_("unsubscribe link"), max_length=500, blank=True)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
-    )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
-    last_error = models.TextField(_("last error"), blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("outgoing email")
-        verbose_name_plural = _("outgoing emails")
-        indexes = [models.Index(fields=["status", "next_attempt_at"])]
-
-    def __str__(self):
-        return f"{self.template} → {self.to}"
-
-    def retry(self):
-        OutgoingEmail.objects.filter(pk=self.pk).exclude(status=self.Status.SENT).update(
-            status=self.Status.QUEUED, next_attempt_at=timezone.now(), attempts=0
-        )
-
-
 class Official(models.Model):
     """A decision-maker that supporters write to."""
 
@@ -408,7 +317,11 @@ class Letter(models.Model):
 
     action = models.ForeignKey(LetterAction, on_delete=models.CASCADE, related_name="letters")
     supporter = models.ForeignKey(
-        Supporter, on_delete=models.SET_NULL, null=True, blank=True, related_name="letters"
+        "supporters.Supporter",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="letters",
     )
     body = models.TextField(_("letter"))
     created_at = models.DateTimeField(_("sent at"), auto_now_add=True, db_index=True)
@@ -439,7 +352,11 @@ class SolidarityMessage(models.Model):
         Prisoner, on_delete=models.CASCADE, related_name="solidarity_messages"
     )
     supporter = models.ForeignKey(
-        Supporter, on_delete=models.SET_NULL, null=True, blank=True, related_name="messages"
+        "supporters.Supporter",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="messages",
     )
     author_name = models.CharField(_("signed as"), max_length=100)
     author_country = CountryField(_("country"), blank=True)

@@ -10,7 +10,6 @@ urlpatterns = [
     path("petitions/<slug:slug>/", views.petition, name="petition"),
     path("petitions/<slug:slug>/thanks/", views.thanks, name="thanks"),
     path("confirm/<str:token>/", views.confirm, name="confirm"),
-    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("letters/<slug:slug>/", views.letter, name="letter"),
     path("messages/<slug:slug>/", views.message, name="message"),
     path("privacy/", views.privacy, name="privacy"),

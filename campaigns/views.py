@@ -6,14 +6,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import DetailView, ListView
 
+from core.client import client_ip
+from core.exceptions import InvalidLink
 from prisoners.models import Prisoner
+from supporters.models import Supporter
 
 from . import services
 from .forms import LetterForm, PrivacyRequestForm, SignPetitionForm, SolidarityMessageForm
-from .models import Campaign, LetterAction, Petition, Signature, Supporter
+from .models import Campaign, LetterAction, Petition, Signature
 
 RECENT_SIGNERS = 10
 
@@ -48,10 +50,6 @@ def _petition_context(petition, form):
     return {"petition": petition, "campaign": petition.campaign, "form": form, "recent": recent}
 
 
-def _client_ip(request):
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def petition(request, slug):
     petition = get_object_or_404(
         Petition.objects.with_count()
@@ -75,7 +73,7 @@ def petition(request, slug):
                     comment=data["comment"],
                     mailing=data["mailing"],
                     show_name=data["show_name"],
-                    ip=_client_ip(request),
+                    ip=client_ip(request),
                     source=request.GET.get("utm_source") or request.META.get("HTTP_REFERER", ""),
                     language=get_language() or "en",
                     page=request.build_absolute_uri(),
@@ -123,10 +121,12 @@ def thanks(request, slug):
 def confirm(request, token):
     try:
         signature = services.signature_confirm_from_token(token)
-    except signing.SignatureExpired:
-        return render(request, "campaigns/link_invalid.html", {"reason": "expired"}, status=410)
-    except (signing.BadSignature, Signature.DoesNotExist, KeyError, TypeError):
-        return render(request, "campaigns/link_invalid.html", {"reason": "invalid"}, status=400)
+    except signing.SignatureExpired as error:
+        raise InvalidLink(
+            "expired", _("Sign the petition again and we will send you a new one.")
+        ) from error
+    except (signing.BadSignature, Signature.DoesNotExist, KeyError, TypeError) as error:
+        raise InvalidLink("invalid") from error
     petition = (
         Petition.objects.with_count().select_related("campaign").get(pk=signature.petition_id)
     )
@@ -138,21 +138,6 @@ def confirm(request, token):
             "campaign": petition.campaign,
             "share_url": request.build_absolute_uri(petition.get_absolute_url()),
         },
-    )
-
-
-@never_cache
-@csrf_exempt  # mail clients' one-click unsubscribe (RFC 8058) posts without a CSRF token
-def unsubscribe(request, token):
-    try:
-        supporter = services.supporter_from_unsubscribe_token(token)
-    except (signing.BadSignature, Supporter.DoesNotExist, KeyError, TypeError):
-        return render(request, "campaigns/link_invalid.html", {"reason": "invalid"}, status=400)
-    if request.method == "POST":
-        services.supporter_unsubscribe(supporter=supporter)
-        return render(request, "campaigns/unsubscribe.html", {"done": True})
-    return render(
-        request, "campaigns/unsubscribe.html", {"done": supporter.unsubscribed_at is not None}
     )
 
 
@@ -183,7 +168,7 @@ def letter(request, slug):
                 email=data["email"],
                 country=data["country"],
                 body=data["body"],
-                ip=_client_ip(request),
+                ip=client_ip(request),
                 language=get_language() or "en",
             )
         except services.RateLimited:
@@ -225,7 +210,7 @@ def message(request, slug):
                 name=form.cleaned_data["name"],
                 country=form.cleaned_data["country"],
                 text=form.cleaned_data["text"],
-                ip=_client_ip(request),
+                ip=client_ip(request),
             )
         except services.RateLimited:
             form.add_error(
@@ -243,7 +228,7 @@ def privacy(request):
     form = PrivacyRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.privacy_request(email=form.cleaned_data["email"], ip=_client_ip(request))
+            services.privacy_request(email=form.cleaned_data["email"], ip=client_ip(request))
         except services.RateLimited:
             form.add_error(
                 None,
@@ -260,10 +245,12 @@ def privacy(request):
 def privacy_manage(request, token):
     try:
         supporter = services.supporter_from_privacy_token(token)
-    except signing.SignatureExpired:
-        return render(request, "campaigns/link_invalid.html", {"reason": "expired"}, status=410)
-    except (signing.BadSignature, Supporter.DoesNotExist, KeyError, TypeError):
-        return render(request, "campaigns/link_invalid.html", {"reason": "invalid"}, status=400)
+    except signing.SignatureExpired as error:
+        raise InvalidLink(
+            "expired", _("Ask for a new link on the page about your data.")
+        ) from error
+    except (signing.BadSignature, Supporter.DoesNotExist, KeyError, TypeError) as error:
+        raise InvalidLink("invalid") from error
     if request.method == "POST" and request.POST.get("erase") == "yes":
         services.supporter_erase(supporter=supporter)
         return render(request, "campaigns/privacy_manage.html", {"erased": True})

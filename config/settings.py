@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "django_countries",
     "import_export",
     "config",
+    "core",
+    "outbox",
+    "supporters",
     "prisoners",
     "declarations",
     "campaigns",
@@ -64,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "core.middleware.InvalidLinkMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -83,6 +87,14 @@ TEMPLATES = [
                 "config.context_processors.language_links",
             ],
         },
+    },
+    {
+        # Plain-text emails: nothing is HTML-escaped, so a letter reads "I'm", not "I&#x27;m".
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
     },
 ]
 
@@ -156,6 +168,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Mail: the console unless EMAIL_URL names a real server (smtp+tls://user:pass@host:587).
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+# A mail server that accepts the connection and never answers must not freeze the mail.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="campaigns@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ADMINS = [("Staff", addr) for addr in env.list("ADMINS", default=[])]
@@ -214,8 +228,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "declarations.tasks.send_reminders",
         "schedule": timedelta(hours=6),
     },
-    "campaigns-send-due-emails": {
-        "task": "campaigns.tasks.send_due_emails",
+    "outbox-send-due-emails": {
+        "task": "outbox.tasks.send_due_emails",
         "schedule": timedelta(minutes=1),
     },
     "campaigns-remind-unconfirmed": {
@@ -252,8 +266,11 @@ COUNTRIES_FIRST = ["KZ"]
 # The public address, for links in emails (sent by workers, which have no request).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
+# The reverse proxies whose X-Forwarded-For is believed: addresses or networks, and "unix"
+# for a proxy that reaches gunicorn over a unix socket. Empty: the peer is the client.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+
 # Petitions. Abuse limits are (count, seconds) windows per IP address and petition.
-IP_HASH_SALT = env.str("IP_HASH_SALT", default=SECRET_KEY)
 SIGNING_IP_LIMITS = [(1, 60), (5, 300)]
 SIGNING_MAX_EMAILS = env.int("SIGNING_MAX_EMAILS", default=5)
 SIGNING_RESEND_COOLDOWN = timedelta(minutes=env.int("SIGNING_RESEND_COOLDOWN_MINUTES", default=2))
@@ -264,6 +281,11 @@ HEARING_NOTICE_DAYS = env.int("HEARING_NOTICE_DAYS", default=3)
 BIRTHDAY_NOTICE_DAYS = env.int("BIRTHDAY_NOTICE_DAYS", default=10)
 PRIVACY_LINK_MAX_AGE = 24 * 3600
 OUTBOX_CLAIM_TIMEOUT = timedelta(minutes=10)
+# A task sending one email, or the sweep's batch, is stopped after this many seconds.
+OUTBOX_TASK_SOFT_LIMIT = env.int("OUTBOX_TASK_SOFT_LIMIT", default=300)
+OUTBOX_SWEEP_BATCH = env.int("OUTBOX_SWEEP_BATCH", default=2000)
+# The one permission in front of supporters' personal data, wherever it is shown.
+PERSONAL_DATA_PERMISSION = "supporters.view_personal_data"
 
 # Written declarations: personal pledge links, reminders and staff notices.
 DECLARATION_LINK_MAX_AGE = env.int("DECLARATION_LINK_MAX_AGE_DAYS", default=30) * 24 * 3600

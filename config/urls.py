@@ -17,6 +17,7 @@ urlpatterns += i18n_patterns(
     path("", include("prisoners.urls")),
     path("", include("declarations.urls")),
     path("", include("campaigns.urls")),
+    path("", include("supporters.urls")),
     prefix_default_language=False,
 )
 if settings.DEBUG:

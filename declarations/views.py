@@ -5,11 +5,13 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.generic import DetailView, ListView
 
 from campaigns.models import Campaign
+from core.exceptions import InvalidLink
 from prisoners.models import Prisoner
 
 from . import services
@@ -100,14 +102,10 @@ def pledge(request, token):
     """A member's personal link: pledge to sign, or decline, without an account."""
     try:
         signature = services.pledge_signature_from_token(token)
-    except signing.SignatureExpired:
-        return render(
-            request, "declarations/pledge_invalid.html", {"reason": "expired"}, status=410
-        )
-    except (signing.BadSignature, Signature.DoesNotExist, KeyError, TypeError):
-        return render(
-            request, "declarations/pledge_invalid.html", {"reason": "invalid"}, status=400
-        )
+    except signing.SignatureExpired as error:
+        raise InvalidLink("expired", _("Write to us and we will send you a new one.")) from error
+    except (signing.BadSignature, Signature.DoesNotExist, KeyError, TypeError) as error:
+        raise InvalidLink("invalid") from error
     error = None
     if request.method == "POST":
         try:

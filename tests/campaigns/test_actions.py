@@ -6,16 +6,17 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from campaigns import services, tasks
+from campaigns import services
 from campaigns.models import (
     Letter,
     LetterAction,
     Official,
-    OutgoingEmail,
     Signature,
     SolidarityMessage,
-    Supporter,
 )
+from outbox import tasks as outbox_tasks
+from outbox.models import OutgoingEmail
+from supporters.models import Supporter
 from tests.factories import CampaignFactory, PetitionFactory, PrisonerFactory
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +62,7 @@ def test_letter_goes_by_email_with_reply_to_and_on_paper_otherwise(client, lette
     assert "To send by post to Governor" in html and "1 Main Street" in html
     assert "mailto:minister@gov.example.org?subject=Free%20them" in html
     assert Letter.objects.get().body.startswith("Dear Minister")
-    assert tasks.send_due_emails() == 1
+    assert outbox_tasks.send_due_emails() == 1
     [message] = mail.outbox
     assert message.to == ["minister@gov.example.org"]
     assert message.reply_to == ["asel@example.org"]
@@ -149,7 +150,7 @@ def test_supporter_sees_and_erases_their_data_by_email(client):
         reverse("campaigns:privacy"), {"email": "nobody@example.org"}, REMOTE_ADDR="192.0.2.3"
     )
     assert "If we hold data for this address" in unknown.content.decode()  # no leak
-    assert tasks.send_due_emails() == 1
+    assert outbox_tasks.send_due_emails() == 1
     link = next(w for w in mail.outbox[0].body.split() if "/privacy/" in w)
     link = link.replace("http://127.0.0.1:8000", "")
 
@@ -175,7 +176,7 @@ def test_staff_erase_and_export_from_the_admin(admin_client):
         ip="192.0.2.1",
     )
     supporter = Supporter.objects.get()
-    changelist = reverse("admin:campaigns_supporter_changelist")
+    changelist = reverse("admin:supporters_supporter_changelist")
     exported = admin_client.post(
         changelist, {"action": "export_data", "_selected_action": [supporter.pk]}
     )

@@ -8,7 +8,7 @@ from django.core import mail
 from django.core.management import call_command
 from playwright.sync_api import expect, sync_playwright
 
-from campaigns import tasks
+from outbox import tasks as outbox_tasks
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -59,7 +59,7 @@ def test_sign_confirm_and_unsubscribe_in_a_browser(live_server, settings, browse
     page.get_by_role("button", name="Sign").click()
     expect(page.get_by_role("heading", name="check your email")).to_be_visible()
 
-    assert tasks.send_due_emails() == 1
+    assert outbox_tasks.send_due_emails() == 1
     [message] = mail.outbox
     page.goto(link_in(message, "/confirm/"))
     expect(page.get_by_text("now has 1 signature")).to_be_visible()

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand, CommandError
 
-EDITOR_APPS = ["prisoners", "declarations", "campaigns"]
+EDITOR_APPS = ["prisoners", "declarations", "campaigns", "supporters", "outbox"]
 
 
 class Command(BaseCommand):

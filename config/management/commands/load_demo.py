@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from campaigns.services import campaign_demo
+from campaigns.demo import campaign_demo
 from declarations.models import Declaration
 from declarations.services import DEMO_DIR as DECLARATIONS_DIR
 from declarations.services import assembly_pace, declaration_import_file

@@ -1,0 +1,55 @@
+"""Reads that other layers compose: the campaign dashboard, and what a prisoner's profile
+shows of the campaigns featuring them."""
+
+from django.db.models import Count, Q
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from .models import Campaign, Letter, Signature
+
+
+def live_for_prisoner(prisoner):
+    """Live campaigns featuring the prisoner, with their petitions and letter actions."""
+    return list(
+        Campaign.objects.live()
+        .filter(featured_prisoners=prisoner)
+        .prefetch_related("petitions", "letter_actions")
+    )
+
+
+def campaign_dashboard(*, campaign, days=30, today=None):
+    """Figures for staff: signatures per day, by country, confirmation rate, letters."""
+    today = today or timezone.localdate()
+    start = today - timezone.timedelta(days=days - 1)
+    signatures = Signature.objects.filter(petition__campaign=campaign)
+    per_day = dict(
+        signatures.filter(created_at__date__gte=start)
+        .annotate(day=TruncDate("created_at"))
+        .values("day")
+        .annotate(n=Count("pk"))
+        .values_list("day", "n")
+    )
+    series = [
+        (start + timezone.timedelta(days=i), per_day.get(start + timezone.timedelta(days=i), 0))
+        for i in range(days)
+    ]
+    totals = signatures.aggregate(
+        confirmed=Count("pk", filter=Q(status=Signature.Status.CONFIRMED)),
+        pending=Count("pk", filter=Q(status=Signature.Status.PENDING)),
+    )
+    decided = totals["confirmed"] + totals["pending"]
+    by_country = list(
+        signatures.filter(status=Signature.Status.CONFIRMED, supporter__isnull=False)
+        .values("supporter__country")
+        .annotate(n=Count("pk"))
+        .order_by("-n")[:15]
+    )
+    peak = max((n for _, n in series), default=0) or 1
+    return {
+        "series": [{"day": day, "n": n, "height": round(n * 100 / peak)} for day, n in series],
+        "confirmed": totals["confirmed"],
+        "pending": totals["pending"],
+        "confirmation_rate": round(totals["confirmed"] * 100 / decided) if decided else None,
+        "by_country": by_country,
+        "letters": Letter.objects.filter(action__campaign=campaign).count(),
+    }

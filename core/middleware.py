@@ -1,0 +1,26 @@
+from django.shortcuts import render
+
+from .exceptions import InvalidLink
+
+
+class InvalidLinkMiddleware:
+    """Answers every tampered or expired emailed link with the same page: 410 when it
+    expired, 400 otherwise. Views raise InvalidLink and render nothing themselves."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, InvalidLink):
+            return None
+        response = render(
+            request,
+            "core/link_invalid.html",
+            {"reason": exception.reason, "hint": getattr(exception, "hint", "")},
+            status=410 if exception.reason == "expired" else 400,
+        )
+        response["Cache-Control"] = "no-store"
+        return response

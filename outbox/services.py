@@ -1,0 +1,164 @@
+"""Writing emails to the outbox and sending them.
+
+`outbox_enqueue` is called inside the caller's transaction; after commit it hands the
+email to a worker, with a bounded wait, and if the broker is down the beat sweep
+(`outbox_send_due`) sends it later. `outbox_send` claims a row with a conditional update,
+renders it, and sends it with no database lock held.
+"""
+
+import contextlib
+import hashlib
+import logging
+import time
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from .models import OutgoingEmail
+
+logger = logging.getLogger(__name__)
+
+# Functions that fill in an email's context at send time, by template. An app registers
+# one when the decision to write must not be taken while the visitor waits (the privacy
+# form must answer in the same time whether or not it knows the address). A preparer
+# returns the context to render, or None when there is nothing to send.
+_preparers = {}
+
+
+def register_preparer(template, function):
+    _preparers[template] = function
+
+
+# After a failed hand-over, later ones in this process wait this long before trying the
+# broker again: while it is down, requests do not each pay for a connection attempt.
+BROKER_BACKOFF_SECONDS = 30
+_broker_down_since = {"at": None}
+
+
+def _hand_over(email_id):
+    from .tasks import send_outgoing_email
+
+    down_since = _broker_down_since["at"]
+    if down_since is not None and time.monotonic() - down_since < BROKER_BACKOFF_SECONDS:
+        return False
+    try:
+        send_outgoing_email.apply_async((email_id,), retry=False)
+    except Exception as error:
+        _broker_down_since["at"] = time.monotonic()
+        logger.warning("Broker unavailable (%s); email %s waits for the sweep.", error, email_id)
+        return False
+    _broker_down_since["at"] = None
+    return True
+
+
+def outbox_enqueue(
+    *,
+    key,
+    to,
+    template,
+    context=None,
+    language=None,
+    reply_to="",
+    unsubscribe_url="",
+    hand_over=True,
+):
+    """Write an email to the outbox in the caller's transaction. A key seen before returns
+    the row already there and queues nothing. With `hand_over`, a worker is asked to send it
+    right after commit; bulk mail leaves it to the sweep, so as not to flood the broker."""
+    email, created = OutgoingEmail.objects.get_or_create(
+        key=key,
+        defaults={
+            "to": to,
+            "template": template,
+            "context": context or {},
+            "language": language or settings.LANGUAGE_CODE,
+            "reply_to": reply_to,
+            "unsubscribe_url": unsubscribe_url,
+        },
+    )
+    if created and hand_over:
+        transaction.on_commit(lambda: _hand_over(email.pk))
+    return email
+
+
+def outbox_send(*, email_id, connection=None):
+    """Send one email, once. Returns True when it was sent now."""
+    email = OutgoingEmail(pk=email_id)
+    if not email.claim():
+        return False
+    preparer = _preparers.get(email.template)
+    if preparer is not None:
+        context = preparer(email)
+        if context is None:
+            email.mark_dropped("Nothing to send to this address.")
+            return False
+        email.context = {**email.context, **context}
+    try:
+        message = build_message(email, connection=connection)
+        message.send()
+    except Exception as error:
+        if connection is not None:
+            _close_quietly(connection)  # the next email opens a fresh one
+        final = email.mark_failed(error)
+        log = logger.error if final else logger.warning
+        log("Email %s not sent (attempt %s): %s", email.pk, email.attempts, error)
+        return False
+    email.mark_sent()
+    return True
+
+
+def outbox_send_due(*, limit=None):
+    """The sweep: every due email, over one SMTP connection. Returns how many were sent."""
+    due = OutgoingEmail.objects.due().order_by("next_attempt_at").values_list("pk", flat=True)
+    if limit:
+        due = due[:limit]
+    sent = 0
+    connection = get_connection()
+    try:
+        for email_id in due.iterator():
+            sent += outbox_send(email_id=email_id, connection=connection)
+    finally:
+        _close_quietly(connection)
+    return sent
+
+
+def _close_quietly(connection):
+    with contextlib.suppress(Exception):  # a broken connection cannot be closed politely
+        connection.close()
+
+
+def message_id(key):
+    """The same Message-ID for every attempt at one email, so that mailboxes that see a
+    retry of a message they already hold can show it once."""
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip("> ") or "localhost"
+    return f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@{domain}>"
+
+
+def build_message(email, connection=None):
+    context = {**email.context, "unsubscribe_url": email.unsubscribe_url}
+    with translation.override(email.language):
+        subject = render_to_string(f"{email.template}_subject.txt", context, using="text")
+        text = render_to_string(f"{email.template}.txt", context, using="text")
+        try:
+            html = render_to_string(f"{email.template}.html", context)
+        except TemplateDoesNotExist:
+            html = None
+    headers = {"Message-ID": message_id(email.key)}
+    if email.unsubscribe_url:
+        headers["List-Unsubscribe"] = f"<{email.unsubscribe_url}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message = EmailMultiAlternatives(
+        " ".join(subject.split()),
+        text,
+        to=[email.to],
+        reply_to=[email.reply_to] if email.reply_to else None,
+        headers=headers,
+        connection=connection,
+    )
+    if html is not None:
+        message.attach_alternative(html, "text/html")
+    return message

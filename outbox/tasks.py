@@ -1,0 +1,23 @@
+from celery import shared_task
+from django.conf import settings
+
+from . import services
+
+# A mail server that accepts the connection and never answers cannot hold a worker for
+# longer than this; EMAIL_TIMEOUT bounds each SMTP call well within it.
+LIMITS = {
+    "soft_time_limit": settings.OUTBOX_TASK_SOFT_LIMIT,
+    "time_limit": settings.OUTBOX_TASK_SOFT_LIMIT + 30,
+}
+
+
+@shared_task(**LIMITS)
+def send_outgoing_email(email_id):
+    return services.outbox_send(email_id=email_id)
+
+
+@shared_task(**LIMITS)
+def send_due_emails():
+    """The sweep: what the broker never delivered, what failed and is due again, and what a
+    killed worker left half done."""
+    return services.outbox_send_due(limit=settings.OUTBOX_SWEEP_BATCH)
