@@ -220,10 +220,6 @@ CELERY_BEAT_SCHEDULE = {
         "task": "config.tasks.clear_expired_sessions",
         "schedule": timedelta(hours=24),
     },
-    "declarations-pending-invitations": {
-        "task": "declarations.tasks.send_pending_invitations",
-        "schedule": timedelta(minutes=10),
-    },
     "declarations-reminders": {
         "task": "declarations.tasks.send_reminders",
         "schedule": timedelta(hours=6),

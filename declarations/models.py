@@ -459,6 +459,21 @@ class Signature(models.Model):
                 code="signature_final",
             )
 
+    def record_invitation_sent(self, at=None):
+        self.invitation_sent_at = at or timezone.now()
+        Signature.objects.filter(pk=self.pk).update(invitation_sent_at=self.invitation_sent_at)
+
+    def record_reminder(self, at):
+        """Count one more reminder, unless another run counted it first. Returns whether
+        this call did."""
+        won = Signature.objects.filter(pk=self.pk, reminder_count=self.reminder_count).update(
+            reminder_count=self.reminder_count + 1, reminded_at=at
+        )
+        if won:
+            self.reminder_count += 1
+            self.reminded_at = at
+        return bool(won)
+
     def pledge(self):
         self._refuse_if_signed()
         self.state = self.State.PLEDGED

@@ -8,12 +8,12 @@ from pathlib import Path
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 
+from outbox.services import outbox_enqueue
 from prisoners.models import Prisoner
 
 from .matching import find_mentions, fold, person_key
@@ -270,12 +270,38 @@ def invitation_answer(*, signature, answer):
         raise ValidationError("Choose to pledge your signature or to decline.")
 
 
+def _member_context(signature):
+    member = signature.parliamentarian
+    declaration = signature.declaration
+    closes_on = declaration.signatures_close_on
+    with translation.override(settings.LANGUAGE_CODE):
+        closes = date_format(closes_on, "j F Y") if closes_on else ""
+    return {
+        "member": member.display_name,
+        "title": declaration.title,
+        "assembly": declaration.assembly.name,
+        "body": declaration.body,
+        "closes_on": closes,
+        "link": settings.SITE_URL.rstrip("/")
+        + reverse("declarations:pledge", kwargs={"token": pledge_token(signature)}),
+    }
+
+
+def _email_member(signature, kind):
+    """Write an invitation or a reminder to the outbox; its key makes it unique."""
+    return outbox_enqueue(
+        key=f"declaration-{signature.declaration_id}-member-{signature.parliamentarian_id}-{kind}",
+        to=signature.parliamentarian.email,
+        template=f"declarations/email/{kind.split('-')[0]}",
+        language=settings.LANGUAGE_CODE,
+        context=_member_context(signature),
+    )
+
+
 @transaction.atomic
 def invitations_create(*, declaration, parliamentarians):
-    """Invite members; each gets a personal email once the transaction commits. Members
-    already invited are left alone. Returns the new invitations."""
-    from .tasks import send_invitation
-
+    """Invite members; each with an address gets a personal email through the outbox.
+    Members already invited are left alone. Returns the new invitations."""
     if not declaration.is_open_for_signatures:
         raise ValidationError(
             f"“{declaration}” is not collecting signatures; open it for signatures first."
@@ -288,122 +314,74 @@ def invitations_create(*, declaration, parliamentarians):
         )
         if was_created:
             created.append(signature)
-    for signature in created:
-        _enqueue(send_invitation, signature.pk)
+            if member.email:
+                _email_member(signature, "invitation")
+                signature.record_invitation_sent(now)
     return created
 
 
-def _enqueue(task, *args):
-    """Queue after commit. If the broker is down the row still says "not sent", and the
-    sweep task sends it later: nothing depends on this call succeeding."""
-
-    def send():
-        try:
-            task.delay(*args)
-        except Exception:  # broker unreachable: the periodic sweep will pick it up
-            logger.warning("Could not queue %s%s; the sweep will retry.", task.name, args)
-
-    transaction.on_commit(send)
-
-
-def _member_email(signature, template, subject):
-    member = signature.parliamentarian
-    context = {
-        "signature": signature,
-        "declaration": signature.declaration,
-        "member": member,
-        "link": settings.SITE_URL.rstrip("/")
-        + reverse("declarations:pledge", kwargs={"token": pledge_token(signature)}),
-    }
-    with translation.override(settings.LANGUAGE_CODE):
-        text = render_to_string(f"declarations/email/{template}.txt", context)
-        html = render_to_string(f"declarations/email/{template}.html", context)
-    message = EmailMultiAlternatives(subject, text, to=[member.email])
-    message.attach_alternative(html, "text/html")
-    return message
-
-
-def invitation_send(*, signature_id):
-    """Email one invitation, once. Returns False when there was nothing to send."""
-    with transaction.atomic():
-        signature = (
-            Signature.objects.select_for_update()
-            .select_related("declaration", "parliamentarian")
-            .filter(pk=signature_id, invitation_sent_at__isnull=True, state=Signature.State.INVITED)
-            .first()
-        )
-        if signature is None or not signature.parliamentarian.email:
-            return False
-        _member_email(
-            signature,
-            "invitation",
-            f"Invitation to sign: {signature.declaration.title}",
-        ).send()
-        signature.invitation_sent_at = timezone.now()
-        signature.save(update_fields=["invitation_sent_at"])
-    return True
-
-
 def invitation_remind(*, signature_id, now=None):
-    """Remind one member who has not answered, once per due period."""
+    """Remind one member who has not answered, once per due period. Of two runs at once,
+    one wins the conditional update and writes the reminder."""
     now = now or timezone.now()
-    with transaction.atomic():
-        signature = (
-            Signature.objects.select_for_update()
-            .select_related("declaration__assembly", "parliamentarian")
-            .filter(pk=signature_id)
-            .due_for_reminder(
-                now,
-                every=settings.DECLARATION_REMINDER_EVERY,
-                max_reminders=settings.DECLARATION_MAX_REMINDERS,
-            )
-            .first()
+    signature = (
+        Signature.objects.select_related("declaration__assembly", "parliamentarian")
+        .filter(pk=signature_id)
+        .due_for_reminder(
+            now,
+            every=settings.DECLARATION_REMINDER_EVERY,
+            max_reminders=settings.DECLARATION_MAX_REMINDERS,
         )
-        if signature is None or not signature.parliamentarian.email:
+        .first()
+    )
+    if signature is None or not signature.parliamentarian.email:
+        return False
+    threshold = signature.declaration.threshold()
+    margin = settings.DECLARATION_THRESHOLD_MARGIN
+    if threshold.signatures >= threshold.min_signatures + margin and threshold.met:
+        return False
+    with transaction.atomic():
+        if not signature.record_reminder(now):
             return False
-        threshold = signature.declaration.threshold()
-        margin = settings.DECLARATION_THRESHOLD_MARGIN
-        if threshold.signatures >= threshold.min_signatures + margin and threshold.met:
-            return False
-        _member_email(signature, "reminder", f"Reminder: {signature.declaration.title}").send()
-        signature.reminded_at = now
-        signature.reminder_count += 1
-        signature.save(update_fields=["reminded_at", "reminder_count"])
+        _email_member(signature, f"reminder-{signature.reminder_count}")
     return True
 
 
 def signature_record(*, signature, at=None):
     """Record a signature made at the assembly, and move the declaration on when this one
-    completes the threshold."""
+    completes the threshold. The declaration's row is locked, so that two staff recording
+    at once make one signature, one move and one notice."""
     with transaction.atomic():
+        Declaration.objects.select_for_update().filter(pk=signature.declaration_id).first()
+        signature.refresh_from_db()
         signature.sign(at=at)
         declaration = Declaration.objects.with_threshold_counts().get(pk=signature.declaration_id)
         if declaration.status == Declaration.Status.COLLECTING and declaration.threshold().met:
             declaration.mark_threshold_met()
-            from .tasks import notify_threshold_met
-
-            _enqueue(notify_threshold_met, declaration.pk)
+            _notify_threshold_met(declaration)
     return signature
 
 
-def staff_notify_threshold_met(*, declaration_id):
-    declaration = Declaration.objects.with_threshold_counts().get(pk=declaration_id)
-    recipients = settings.DECLARATION_STAFF_EMAILS
-    if not recipients:
-        return False
-    EmailMultiAlternatives(
-        f"Threshold met: {declaration.title}",
-        render_to_string(
-            "declarations/email/threshold_met.txt",
-            {"declaration": declaration, "threshold": declaration.threshold()},
-        ),
-        to=recipients,
-    ).send()
-    return True
+def _notify_threshold_met(declaration):
+    threshold = declaration.threshold()
+    for address in settings.DECLARATION_STAFF_EMAILS:
+        outbox_enqueue(
+            key=f"declaration-{declaration.pk}-threshold-met-{address}",
+            to=address,
+            template="declarations/email/threshold_met",
+            context={
+                "title": declaration.title,
+                "assembly": declaration.assembly.short_name,
+                "signatures": threshold.signatures,
+                "delegations": threshold.delegations,
+                "groups": threshold.groups,
+            },
+        )
 
 
 def staff_send_deadline_digest(*, today=None, within_days=7):
-    """Declarations whose signature deadline is near and whose threshold is still missing."""
+    """Declarations whose signature deadline is near and whose threshold is still missing.
+    One digest a day (the key) to each staff address."""
     today = today or timezone.localdate()
     due = [
         d
@@ -416,11 +394,23 @@ def staff_send_deadline_digest(*, today=None, within_days=7):
     ]
     if not due or not settings.DECLARATION_STAFF_EMAILS:
         return 0
-    EmailMultiAlternatives(
-        f"{len(due)} declaration(s) near their deadline without enough signatures",
-        render_to_string("declarations/email/deadline_digest.txt", {"declarations": due}),
-        to=settings.DECLARATION_STAFF_EMAILS,
-    ).send()
+    with translation.override(settings.LANGUAGE_CODE):
+        declarations = [
+            {
+                "title": d.title,
+                "closes_on": date_format(d.signatures_close_on, "j F Y"),
+                "threshold": str(d.threshold()),
+            }
+            for d in due
+        ]
+    with transaction.atomic():
+        for address in settings.DECLARATION_STAFF_EMAILS:
+            outbox_enqueue(
+                key=f"declarations-deadline-digest-{today.isoformat()}-{address}",
+                to=address,
+                template="declarations/email/deadline_digest",
+                context={"declarations": declarations},
+            )
     return len(due)
 
 
