@@ -7,3 +7,23 @@ class CampaignsConfig(AppConfig):
     """
 
     name = "campaigns"
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from outbox.services import register_preparer
+
+        from . import models
+        from .services.privacy import PRIVACY_TEMPLATE, prepare_privacy_email
+
+        auditlog.register(models.Campaign, m2m_fields={"featured_prisoners"})
+        for model in (
+            models.Petition,
+            models.LetterAction,
+            models.Official,
+            models.Signature,
+            models.Letter,
+            models.SolidarityMessage,
+        ):
+            auditlog.register(model)
+        register_preparer(PRIVACY_TEMPLATE, prepare_privacy_email)

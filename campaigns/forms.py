@@ -2,8 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from core.forms import HoneypotForm
 
-class SignPetitionForm(forms.Form):
+
+class SignPetitionForm(HoneypotForm):
     name = forms.CharField(
         label=_("Your name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
@@ -24,17 +26,15 @@ class SignPetitionForm(forms.Form):
         label=_("Show my first name and country among the recent signers"), required=False
     )
     mailing = forms.BooleanField(
-        label=_("Send me updates about this campaign (you can unsubscribe at any time)"),
+        label=_(
+            "Send me updates about this campaign, and reminders of the court hearings and "
+            "birthdays of its prisoners (you can unsubscribe at any time)"
+        ),
         required=False,
     )
-    # Bots fill every field; people never see this one.
-    website = forms.CharField(label=_("Leave this field empty"), required=False)
-
-    def is_bot(self):
-        return bool(self.cleaned_data.get("website"))
 
 
-class LetterForm(forms.Form):
+class LetterForm(HoneypotForm):
     name = forms.CharField(
         label=_("Your name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
@@ -51,13 +51,9 @@ class LetterForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 14}),
         help_text=_("Edit it as you like: a letter in your own words counts most."),
     )
-    website = forms.CharField(label=_("Leave this field empty"), required=False)
-
-    def is_bot(self):
-        return bool(self.cleaned_data.get("website"))
 
 
-class SolidarityMessageForm(forms.Form):
+class SolidarityMessageForm(HoneypotForm):
     name = forms.CharField(
         label=_("Sign as"), max_length=100, help_text=_("A first name is enough.")
     )
@@ -70,10 +66,6 @@ class SolidarityMessageForm(forms.Form):
             "Up to 1,000 characters. Staff read every message before it is printed and posted."
         ),
     )
-    website = forms.CharField(label=_("Leave this field empty"), required=False)
-
-    def is_bot(self):
-        return bool(self.cleaned_data.get("website"))
 
 
 class PrivacyRequestForm(forms.Form):

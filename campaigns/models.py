@@ -14,7 +14,7 @@ COUNTER_SHARDS = 16
 
 class CampaignQuerySet(models.QuerySet):
     def public(self):
-        return self.filter(status__in=[Campaign.Status.LIVE, Campaign.Status.CLOSED])
+        return self.filter(status__in=Campaign.PUBLIC_STATUSES)
 
     def live(self, today=None):
         today = today or timezone.localdate()
@@ -29,6 +29,8 @@ class Campaign(models.Model):
         DRAFT = "draft", _("Draft")
         LIVE = "live", _("Live")
         CLOSED = "closed", _("Closed")
+
+    PUBLIC_STATUSES = (Status.LIVE, Status.CLOSED)
 
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
@@ -84,6 +86,10 @@ class Campaign(models.Model):
 
 
 class PetitionQuerySet(models.QuerySet):
+    def public(self):
+        """Petitions of campaigns the public can see: live or closed, never drafts."""
+        return self.filter(campaign__status__in=Campaign.PUBLIC_STATUSES)
+
     def with_count(self):
         return self.annotate(counted=Sum("counter_shards__count", default=0))
 
@@ -129,6 +135,31 @@ class Petition(models.Model):
         if hasattr(self, "counted"):
             return self.counted
         return self.counter_shards.aggregate(total=Sum("count", default=0))["total"]
+
+    def recount(self):
+        """Set the count from the rows, and say how far the counters had drifted. The
+        shards are locked first, so that a confirmation made meanwhile waits and is then
+        added on top of the recount, not lost."""
+        from django.db import transaction
+
+        with transaction.atomic():
+            for shard in range(COUNTER_SHARDS):
+                PetitionCounterShard.objects.get_or_create(petition=self, shard=shard)
+            shards = list(
+                PetitionCounterShard.objects.select_for_update()
+                .filter(petition=self)
+                .order_by("shard")
+            )
+            counted = self.signatures.filter(in_count=True)
+            countable = self.signatures.countable()
+            # Rows whose flag disagrees with their state are put right first.
+            countable.filter(in_count=False).update(in_count=True)
+            counted.exclude(pk__in=countable.values("pk")).update(in_count=False)
+            actual = self.signatures.filter(in_count=True).count()
+            before = sum(shard.count for shard in shards)
+            PetitionCounterShard.objects.filter(petition=self).update(count=0)
+            PetitionCounterShard.objects.filter(pk=shards[0].pk).update(count=actual)
+        return actual - before
 
     def add_to_count(self, amount=1):
         """Spread increments over shards, so that a viral petition has no single hot row."""
@@ -181,6 +212,13 @@ class Consent(models.Model):
         ordering = ["-agreed_at"]
         verbose_name = _("consent")
         verbose_name_plural = _("consents")
+        constraints = [
+            # A second submission of the same form is the same consent, not a new one.
+            models.UniqueConstraint(
+                fields=["supporter", "campaign", "wording_version", "mailing"],
+                name="one_consent_per_wording_and_choice",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.wording_version} · {self.agreed_at:%Y-%m-%d}"
@@ -192,6 +230,13 @@ class SignatureQuerySet(models.QuerySet):
 
     def pending(self):
         return self.filter(status=Signature.Status.PENDING)
+
+    def held(self):
+        return self.filter(held=True).exclude(status=Signature.Status.INVALIDATED)
+
+    def countable(self):
+        """What the petition's count is made of: confirmed and not held."""
+        return self.confirmed().filter(held=False)
 
     def due_for_reminder(self, now):
         return self.pending().filter(
@@ -208,6 +253,11 @@ class Signature(models.Model):
         CONFIRMED = "confirmed", _("Confirmed")
         INVALIDATED = "invalidated", _("Invalidated")
 
+    class HoldReason(models.TextChoices):
+        ADDRESS = "address", _("Many signatures from one address")
+        NETWORK = "network", _("Many signatures from one network")
+        LIMITS_DOWN = "limits_down", _("Rate limits could not be checked")
+
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="signatures")
     supporter = models.ForeignKey(
         "supporters.Supporter",
@@ -220,12 +270,32 @@ class Signature(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.PENDING
     )
+    held = models.BooleanField(
+        _("held for review"),
+        default=False,
+        help_text=_("Saved and confirmed as usual, but not counted until staff validate it."),
+    )
+    hold_reason = models.CharField(
+        _("why it is held"), max_length=20, choices=HoldReason.choices, blank=True
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    in_count = models.BooleanField(
+        _("counted"), default=False, editable=False, help_text=_("Part of the petition's count.")
+    )
     comment = models.CharField(_("comment"), max_length=500, blank=True)
     show_name = models.BooleanField(_("agreed to show first name and country"), default=False)
     source = models.CharField(
         _("came from"), max_length=300, blank=True, help_text=_("Referrer or UTM tag.")
     )
-    ip_hash = models.CharField(_("salted hash of the IP address"), max_length=64, blank=True)
+    ip_hash = models.CharField(
+        _("network fingerprint"),
+        max_length=64,
+        blank=True,
+        help_text=_(
+            "A keyed hash of the /24 (IPv4) or /48 (IPv6) network, under a key that changes "
+            "every day and is never stored: it groups signatures, it identifies no one."
+        ),
+    )
     created_at = models.DateTimeField(_("signed at"), auto_now_add=True, db_index=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     confirmation_emails = models.PositiveSmallIntegerField(_("confirmation emails sent"), default=0)
@@ -243,31 +313,63 @@ class Signature(models.Model):
                 fields=["petition", "supporter"], name="one_signature_per_supporter"
             ),
         ]
-        indexes = [models.Index(fields=["petition", "status", "-confirmed_at"])]
+        indexes = [
+            models.Index(fields=["petition", "status", "-confirmed_at"]),
+            models.Index(
+                fields=["ip_hash", "created_at"],
+                condition=Q(held=True),
+                name="campaigns_signature_held_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.petition} · {self.get_status_display()}"
 
+    def _count_if_due(self):
+        """Add the signature to the count once it is confirmed and not held. The flag is
+        flipped by one conditional update, so concurrent confirmation and validation count
+        it once."""
+        counted = Signature.objects.filter(
+            pk=self.pk, status=self.Status.CONFIRMED, held=False, in_count=False
+        ).update(in_count=True)
+        if counted:
+            self.petition.add_to_count(1)
+        return bool(counted)
+
     def confirm(self):
-        """Count the signature, once."""
+        """The signer followed the emailed link. Counted once, unless it is held."""
         updated = Signature.objects.filter(pk=self.pk, status=self.Status.PENDING).update(
             status=self.Status.CONFIRMED, confirmed_at=timezone.now()
         )
         if updated:
-            self.petition.add_to_count(1)
-            self.refresh_from_db(fields=["status", "confirmed_at"])
+            self._count_if_due()
+            self.refresh_from_db(fields=["status", "confirmed_at", "in_count"])
+        return bool(updated)
+
+    def validate(self):
+        """Staff looked at a held signature and found it genuine."""
+        updated = Signature.objects.filter(pk=self.pk, held=True).update(
+            held=False, reviewed_at=timezone.now()
+        )
+        if updated:
+            self._count_if_due()
+            self.refresh_from_db(fields=["held", "reviewed_at", "in_count"])
         return bool(updated)
 
     def invalidate(self):
-        was_confirmed = self.status == self.Status.CONFIRMED
-        updated = (
+        """Staff found the signature fake. It leaves the count if it was in it."""
+        now = timezone.now()
+        uncounted = Signature.objects.filter(pk=self.pk, in_count=True).update(
+            in_count=False, status=self.Status.INVALIDATED, reviewed_at=now
+        )
+        if uncounted:
+            self.petition.add_to_count(-1)
+        updated = uncounted or (
             Signature.objects.filter(pk=self.pk)
             .exclude(status=self.Status.INVALIDATED)
-            .update(status=self.Status.INVALIDATED)
+            .update(status=self.Status.INVALIDATED, reviewed_at=now)
         )
-        if updated and was_confirmed:
-            self.petition.add_to_count(-1)
-        self.refresh_from_db(fields=["status"])
+        self.refresh_from_db(fields=["status", "in_count", "reviewed_at"])
         return bool(updated)
 
 
@@ -324,6 +426,11 @@ class Letter(models.Model):
         related_name="letters",
     )
     body = models.TextField(_("letter"))
+    held = models.BooleanField(
+        _("held"),
+        default=False,
+        help_text=_("Kept but not sent, because the abuse limits could not be checked."),
+    )
     created_at = models.DateTimeField(_("sent at"), auto_now_add=True, db_index=True)
 
     class Meta:

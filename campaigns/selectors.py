@@ -46,7 +46,16 @@ def campaign_dashboard(*, campaign, days=30, today=None):
     )
     peak = max((n for _, n in series), default=0) or 1
     return {
-        "series": [{"day": day, "n": n, "height": round(n * 100 / peak)} for day, n in series],
+        "series": [
+            {
+                "day": day,
+                "n": n,
+                "height": max(round(n * 100 / peak), 1 if n else 0),
+                "y": 100 - max(round(n * 100 / peak), 1 if n else 0),
+                "x": index * (300 // days) + 1,
+            }
+            for index, (day, n) in enumerate(series)
+        ],
         "confirmed": totals["confirmed"],
         "pending": totals["pending"],
         "confirmation_rate": round(totals["confirmed"] * 100 / decided) if decided else None,

@@ -1,15 +1,16 @@
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 
 from core.client import client_ip
 from core.exceptions import InvalidLink
+from core.ratelimit import RATE_LIMITED_MESSAGE
+from core.security import private, same_origin_post
 from prisoners.models import Prisoner
 from supporters.models import Supporter
 
@@ -42,7 +43,7 @@ class CampaignDetailView(DetailView):
 
 def _petition_context(petition, form):
     recent = (
-        petition.signatures.confirmed()
+        petition.signatures.countable()
         .filter(show_name=True, supporter__isnull=False)
         .select_related("supporter")
         .order_by("-confirmed_at")[:RECENT_SIGNERS]
@@ -50,101 +51,95 @@ def _petition_context(petition, form):
     return {"petition": petition, "campaign": petition.campaign, "form": form, "recent": recent}
 
 
+def _rate_limited(request, template, context, form):
+    """The one answer to a submission over its limit: the form, as typed, and a message."""
+    form.add_error(None, RATE_LIMITED_MESSAGE)
+    return private(render(request, template, {**context, "form": form}, status=429))
+
+
+@same_origin_post
 def petition(request, slug):
     petition = get_object_or_404(
-        Petition.objects.with_count()
-        .select_related("campaign")
-        .filter(campaign__status__in=[Campaign.Status.LIVE, Campaign.Status.CLOSED]),
-        slug=slug,
+        Petition.objects.public().with_count().select_related("campaign"), slug=slug
     )
-    status = 200
-    if request.method == "POST" and petition.is_open:
-        form = SignPetitionForm(request.POST)
-        if form.is_valid():
-            if form.is_bot():
-                return redirect("campaigns:thanks", slug=petition.slug)
-            data = form.cleaned_data
-            try:
-                result = services.signature_create(
-                    petition=petition,
-                    name=data["name"],
-                    email=data["email"],
-                    country=data["country"],
-                    comment=data["comment"],
-                    mailing=data["mailing"],
-                    show_name=data["show_name"],
-                    ip=client_ip(request),
-                    source=request.GET.get("utm_source") or request.META.get("HTTP_REFERER", ""),
-                    language=get_language() or "en",
-                    page=request.build_absolute_uri(),
-                )
-            except services.RateLimited:
-                form.add_error(
-                    None,
-                    _(
-                        "Too many signatures came from your connection in the "
-                        "last minutes. Please wait a minute and try again."
-                    ),
-                )
-                status = 429
-            except ValidationError as error:
-                form.add_error("email" if error.code == "blocked_domain" else None, error)
-                status = 400
-            else:
-                request.session["signed_outcome"] = result.outcome
-                return redirect("campaigns:thanks", slug=petition.slug)
-        else:
-            status = 400
-    else:
-        form = SignPetitionForm()
-    return render(
-        request, "campaigns/petition.html", _petition_context(petition, form), status=status
-    )
+    if request.method != "POST" or not petition.is_open:
+        context = _petition_context(petition, SignPetitionForm())
+        return render(request, "campaigns/petition.html", context)
+    form = SignPetitionForm(request.POST)
+    if form.is_valid() and not form.is_bot():
+        data = form.cleaned_data
+        try:
+            services.signature_create(
+                petition=petition,
+                name=data["name"],
+                email=data["email"],
+                country=data["country"],
+                comment=data["comment"],
+                mailing=data["mailing"],
+                show_name=data["show_name"],
+                ip=client_ip(request),
+                source=request.GET.get("utm_source") or request.META.get("HTTP_REFERER", ""),
+                language=get_language() or "en",
+                page=request.build_absolute_uri(),
+            )
+        except ValidationError as error:
+            form.add_error("email" if error.code == "blocked_domain" else None, error)
+    if form.errors:
+        context = _petition_context(petition, form)
+        return private(render(request, "campaigns/petition.html", context, status=400))
+    # The same answer whatever happened: new, pending, confirmed, held, or a bot.
+    return redirect("campaigns:thanks", slug=petition.slug)
 
 
 def thanks(request, slug):
-    petition = get_object_or_404(Petition.objects.select_related("campaign"), slug=slug)
-    outcome = request.session.pop("signed_outcome", "created")
-    return render(
-        request,
-        "campaigns/thanks.html",
-        {
-            "petition": petition,
-            "campaign": petition.campaign,
-            "outcome": outcome,
-            "share_url": request.build_absolute_uri(petition.get_absolute_url()),
-        },
+    petition = get_object_or_404(Petition.objects.public().select_related("campaign"), slug=slug)
+    return private(
+        render(
+            request,
+            "campaigns/thanks.html",
+            {
+                "petition": petition,
+                "campaign": petition.campaign,
+                "share_url": request.build_absolute_uri(petition.get_absolute_url()),
+            },
+        )
     )
 
 
-@never_cache
+@same_origin_post
 def confirm(request, token):
+    """The emailed link opens a page with one button; only the POST confirms, so that mail
+    gateways that open every link in an email confirm nothing."""
     try:
-        signature = services.signature_confirm_from_token(token)
+        signature = services.signature_from_confirm_token(token)
     except signing.SignatureExpired as error:
         raise InvalidLink(
             "expired", _("Sign the petition again and we will send you a new one.")
         ) from error
     except (signing.BadSignature, Signature.DoesNotExist, KeyError, TypeError) as error:
         raise InvalidLink("invalid") from error
+    if signature.petition.campaign.status not in Campaign.PUBLIC_STATUSES:
+        raise Http404  # the campaign went back to draft: nothing about it is public
+    if request.method == "POST":
+        services.signature_confirm(signature=signature)
+    confirmed = signature.status == Signature.Status.CONFIRMED or request.method == "POST"
     petition = (
         Petition.objects.with_count().select_related("campaign").get(pk=signature.petition_id)
     )
-    return render(
-        request,
-        "campaigns/confirmed.html",
-        {
-            "petition": petition,
-            "campaign": petition.campaign,
-            "share_url": request.build_absolute_uri(petition.get_absolute_url()),
-        },
+    return private(
+        render(
+            request,
+            "campaigns/confirmed.html" if confirmed else "campaigns/confirm.html",
+            {
+                "petition": petition,
+                "campaign": petition.campaign,
+                "share_url": request.build_absolute_uri(petition.get_absolute_url()),
+            },
+        )
     )
 
 
-def _form_page(request, template, context, form, status=200):
-    return render(request, template, {**context, "form": form}, status=status)
-
-
+@same_origin_post
 def letter(request, slug):
     action = get_object_or_404(
         LetterAction.objects.select_related("campaign")
@@ -155,10 +150,12 @@ def letter(request, slug):
     context = {"action": action, "campaign": action.campaign}
     if request.method != "POST":
         form = LetterForm(initial={"body": action.suggested_letter})
-        return _form_page(request, "campaigns/letter.html", context, form)
+        return render(request, "campaigns/letter.html", {**context, "form": form})
     form = LetterForm(request.POST)
     if not form.is_valid():
-        return _form_page(request, "campaigns/letter.html", context, form, status=400)
+        return private(
+            render(request, "campaigns/letter.html", {**context, "form": form}, status=400)
+        )
     data = form.cleaned_data
     if not form.is_bot():
         try:
@@ -172,37 +169,36 @@ def letter(request, slug):
                 language=get_language() or "en",
             )
         except services.RateLimited:
-            form.add_error(
-                None,
-                _(
-                    "Too many letters came from your connection. Please wait "
-                    "a minute and try again."
-                ),
-            )
-            return _form_page(request, "campaigns/letter.html", context, form, status=429)
-    return render(
-        request,
-        "campaigns/letter_sent.html",
-        {
-            **context,
-            "body": data["body"],
-            "name": data["name"],
-            "by_post": [o for o in action.recipients.all() if not o.email],
-            "by_email": [o for o in action.recipients.all() if o.email],
-        },
+            return _rate_limited(request, "campaigns/letter.html", context, form)
+    return private(
+        render(
+            request,
+            "campaigns/letter_sent.html",
+            {
+                **context,
+                "body": data["body"],
+                "name": data["name"],
+                "by_post": [o for o in action.recipients.all() if not o.email],
+                "by_email": [o for o in action.recipients.all() if o.email],
+            },
+        )
     )
 
 
+@same_origin_post
 def message(request, slug):
     prisoner = get_object_or_404(Prisoner.objects.published(), slug=slug)
     context = {"prisoner": prisoner}
     if not prisoner.letters_accepted:
         return render(request, "campaigns/message.html", {**context, "closed": True}, status=404)
     if request.method != "POST":
-        return _form_page(request, "campaigns/message.html", context, SolidarityMessageForm())
+        form = SolidarityMessageForm()
+        return render(request, "campaigns/message.html", {**context, "form": form})
     form = SolidarityMessageForm(request.POST)
     if not form.is_valid():
-        return _form_page(request, "campaigns/message.html", context, form, status=400)
+        return private(
+            render(request, "campaigns/message.html", {**context, "form": form}, status=400)
+        )
     if not form.is_bot():
         try:
             services.solidarity_message_create(
@@ -213,35 +209,28 @@ def message(request, slug):
                 ip=client_ip(request),
             )
         except services.RateLimited:
-            form.add_error(
-                None,
-                _(
-                    "Too many messages came from your connection. Please wait "
-                    "a minute and try again."
-                ),
-            )
-            return _form_page(request, "campaigns/message.html", context, form, status=429)
-    return render(request, "campaigns/message.html", {**context, "sent": True})
+            return _rate_limited(request, "campaigns/message.html", context, form)
+    return private(render(request, "campaigns/message.html", {**context, "sent": True}))
 
 
+@same_origin_post
 def privacy(request):
+    """Ask for a link to one's data. The answer, and the time it takes, are the same
+    whether or not the address is known: the lookup happens in the outbox, later."""
     form = PrivacyRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.privacy_request(email=form.cleaned_data["email"], ip=client_ip(request))
         except services.RateLimited:
-            form.add_error(
-                None,
-                _("Too many requests from your connection. Please wait a minute and try again."),
-            )
-            return render(request, "campaigns/privacy.html", {"form": form}, status=429)
-        return render(request, "campaigns/privacy.html", {"requested": True})
-    return render(
+            return _rate_limited(request, "campaigns/privacy.html", {}, form)
+        return private(render(request, "campaigns/privacy.html", {"requested": True}))
+    response = render(
         request, "campaigns/privacy.html", {"form": form}, status=400 if form.errors else 200
     )
+    return private(response) if request.method == "POST" else response
 
 
-@never_cache
+@same_origin_post
 def privacy_manage(request, token):
     try:
         supporter = services.supporter_from_privacy_token(token)
@@ -253,16 +242,18 @@ def privacy_manage(request, token):
         raise InvalidLink("invalid") from error
     if request.method == "POST" and request.POST.get("erase") == "yes":
         services.supporter_erase(supporter=supporter)
-        return render(request, "campaigns/privacy_manage.html", {"erased": True})
+        return private(render(request, "campaigns/privacy_manage.html", {"erased": True}))
     if request.GET.get("download"):
         response = JsonResponse(
             services.supporter_data(supporter=supporter),
             json_dumps_params={"indent": 2, "ensure_ascii": False},
         )
         response["Content-Disposition"] = 'attachment; filename="my-data.json"'
-        return response
-    return render(
-        request,
-        "campaigns/privacy_manage.html",
-        {"supporter": supporter, "data": services.supporter_data(supporter=supporter)},
+        return private(response)
+    return private(
+        render(
+            request,
+            "campaigns/privacy_manage.html",
+            {"supporter": supporter, "data": services.supporter_data(supporter=supporter)},
+        )
     )

@@ -37,7 +37,7 @@ if DEBUG:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "core.apps.StaffAdminConfig",  # django.contrib.admin behind two-factor sign-in
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -48,8 +48,15 @@ INSTALLED_APPS = [
     "django_filters",
     "django_countries",
     "import_export",
+    "django_otp",
+    "django_otp.plugins.otp_static",
+    "django_otp.plugins.otp_totp",
+    "two_factor",
+    "axes",
+    "auditlog",
+    "csp",
     "config",
-    "core",
+    "core.apps.CoreConfig",
     "outbox",
     "supporters",
     "prisoners",
@@ -59,15 +66,21 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "core.middleware.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
     "core.middleware.InvalidLinkMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -97,6 +110,9 @@ TEMPLATES = [
         "OPTIONS": {"autoescape": False},
     },
 ]
+
+# The audit trail (django-auditlog): no staff IP addresses from forged headers.
+AUDITLOG_DISABLE_REMOTE_ADDR = True
 
 # Database: SQLite under var/ unless DATABASE_URL says otherwise.
 DATABASES = {
@@ -128,6 +144,8 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Staff sign-in. Passwords: 12 characters or more, not common, and hard to guess by
+# zxcvbn's estimate, with the site's and the user's own words counted as known.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -136,7 +154,36 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "core.passwords.ZxcvbnValidator", "OPTIONS": {"min_score": 3}},
 ]
+# Lockout after repeated failures, by account and by client address (behind the trusted
+# proxies), for 30 minutes. The page says the same whether or not the account exists.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "core.client.client_ip"
+AXES_USERNAME_FORM_FIELD = "auth-username"
+AXES_PASSWORD_FORM_FIELD = "auth-password"
+AXES_SENSITIVE_PARAMETERS = ["password", "auth-password", "auth-username", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "core/lockout.html"
+AXES_VERBOSE = False
+# Two-factor sign-in (TOTP apps, with recovery codes). Required for Administrators and
+# data protection officers (core.roles.TWO_FACTOR_REQUIRED), optional for other staff.
+LOGIN_URL = "two_factor:login"
+LOGIN_REDIRECT_URL = "admin:index"
+TWO_FACTOR_PATCH_ADMIN = False
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Political prisoners staff")
+# Staff sessions end after 30 minutes idle and 12 hours at most, and with the browser.
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+STAFF_SESSION_MAX_AGE = timedelta(hours=env.int("SESSION_MAX_HOURS", default=12))
 
 # Internationalisation: English first, Russian second (read widely in Kazakhstan).
 LANGUAGE_CODE = "en"
@@ -178,15 +225,54 @@ ADMINS = [("Staff", addr) for addr in env.list("ADMINS", default=[])]
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
+# The CSRF cookie lasts the browser session; only staff pages use it (the public forms
+# are guarded without a cookie: core.security.same_origin_post).
+CSRF_COOKIE_AGE = None
+CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 60 * 60 * 24 * 30)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = False
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 60 * 60 * 24 * 365)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# No inline script or style anywhere, the admin included; nothing is loaded from elsewhere.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+# Features no page of the site uses, switched off for every page.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 ADMIN_URL = env.str("ADMIN_URL", default="admin/")
 
 # Celery. Without REDIS_URL a real worker still runs, over a folder on disk.
@@ -253,7 +339,13 @@ CELERY_BEAT_SCHEDULE = {
 # django-import-export: staff previews every import; one bad row rolls the whole file back.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
-IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# Formula injection is neutralised by the formats in core.spreadsheets, in every cell.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
+from import_export.formats.base_formats import JSON  # noqa: E402
+
+from core import spreadsheets  # noqa: E402
+
+IMPORT_EXPORT_FORMATS = [spreadsheets.CSV, spreadsheets.XLSX, spreadsheets.ODS, JSON]
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
@@ -267,12 +359,19 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 # Petitions. Abuse limits are (count, seconds) windows per IP address and petition.
-SIGNING_IP_LIMITS = [(1, 60), (5, 300)]
+# Submissions over these (count, seconds) windows are held for staff, not refused: per
+# client address and per /24 (IPv4) or /48 (IPv6) network, across all petitions.
+SIGNING_ADDRESS_LIMITS = [(3, 60), (10, 3600)]
+SIGNING_NETWORK_LIMITS = [(30, 60), (300, 3600)]
+PRIVACY_LIMITS = [(3, 60), (10, 3600)]
 SIGNING_MAX_EMAILS = env.int("SIGNING_MAX_EMAILS", default=5)
 SIGNING_RESEND_COOLDOWN = timedelta(minutes=env.int("SIGNING_RESEND_COOLDOWN_MINUTES", default=2))
 SIGNING_CONFIRM_MAX_AGE = env.int("SIGNING_CONFIRM_MAX_AGE_DAYS", default=30) * 24 * 3600
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=6)
-LETTER_IP_LIMITS = [(1, 60), (3, 3600)]
+# Letters and messages over these windows are refused with a message (per address, across
+# all actions).
+LETTER_IP_LIMITS = [(2, 60), (10, 3600)]
+MESSAGE_IP_LIMITS = [(2, 60), (10, 3600)]
 HEARING_NOTICE_DAYS = env.int("HEARING_NOTICE_DAYS", default=3)
 BIRTHDAY_NOTICE_DAYS = env.int("BIRTHDAY_NOTICE_DAYS", default=10)
 PRIVACY_LINK_MAX_AGE = 24 * 3600
@@ -300,5 +399,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {"django.db.backends": {"level": "INFO"}, "axes": {"level": "WARNING"}},
 }

@@ -4,12 +4,11 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
-
-admin.site.site_header = "Political prisoners: staff"
-admin.site.site_title = "Staff"
-admin.site.index_title = "Campaign work"
+from two_factor.urls import urlpatterns as two_factor_urls
 
 urlpatterns = [
+    # Staff sign-in (password, then a second factor) lives under the admin's address.
+    path(settings.ADMIN_URL, include(two_factor_urls)),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 urlpatterns += i18n_patterns(

@@ -1,13 +1,8 @@
 """Admin building blocks shared by the apps."""
 
-from django.conf import settings
 from django.contrib import admin
 
-
-def can_see_personal_data(user):
-    """The one check in front of supporters' personal data: lists, pages, exports,
-    imports, actions and the audit trail of supporters' rows."""
-    return user.is_active and user.has_perm(settings.PERSONAL_DATA_PERMISSION)
+from .permissions import can_see_personal_data
 
 
 class PersonalDataAdminMixin:
@@ -38,6 +33,20 @@ class PersonalDataAdminMixin:
         parent = getattr(super(), "has_import_permission", None)
         return can_see_personal_data(request.user) and (parent is None or parent(request))
 
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        """django-import-export's export, written to the audit trail."""
+        from .audit import record_export
+
+        data = super().get_export_data(file_format, request, queryset, **kwargs)
+        record_export(
+            user=request.user,
+            model=self.model,
+            rows=queryset.count(),
+            what=f"Export of {self.model._meta.verbose_name_plural}",
+            file_format=file_format.get_title(),
+        )
+        return data
+
 
 class ReadOnlyAdminMixin:
     """For records that are written by the system only: staff read them."""
@@ -52,4 +61,23 @@ class ReadOnlyAdminMixin:
         return False
 
 
-__all__ = ["PersonalDataAdminMixin", "ReadOnlyAdminMixin", "admin", "can_see_personal_data"]
+# The audit trail, read-only, and each entry only for staff who may see its object.
+from auditlog.admin import LogEntryAdmin as _LogEntryAdmin  # noqa: E402
+from auditlog.models import LogEntry  # noqa: E402
+
+admin.site.unregister(LogEntry)
+
+
+@admin.register(LogEntry)
+class AuditTrailAdmin(_LogEntryAdmin):
+    def get_queryset(self, request):
+        from .audit import visible_content_types
+
+        return (
+            super()
+            .get_queryset(request)
+            .filter(content_type__in=visible_content_types(request.user))
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return False

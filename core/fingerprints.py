@@ -75,3 +75,14 @@ def address_key(ip):
     """Key for the rate-limit counters of one address (cache only). Unknown addresses share
     one key, so that they are limited together rather than not at all."""
     return _hmac(ip or "unknown", daily_key())[:32]
+
+
+def network_key(ip):
+    """Key for the rate-limit counters of the client's /24 or /48 network (cache only)."""
+    return _hmac(f"net:{network(ip) or 'unknown'}", daily_key())[:32]
+
+
+def keyed_digest(text):
+    """A short digest of a value under today's key, for idempotency keys that must not
+    carry the value itself (an email address in the outbox key, say)."""
+    return _hmac(f"digest:{text}", daily_key())[:24]

@@ -8,5 +8,9 @@ class HoneypotForm(forms.Form):
 
     website = forms.CharField(label=_("Leave this field empty"), required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order_fields([name for name in self.fields if name != "website"] + ["website"])
+
     def is_bot(self):
         return bool(self.cleaned_data.get("website"))

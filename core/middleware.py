@@ -1,3 +1,7 @@
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout
 from django.shortcuts import render
 
 from .exceptions import InvalidLink
@@ -24,3 +28,22 @@ class InvalidLinkMiddleware:
         )
         response["Cache-Control"] = "no-store"
         return response
+
+
+class StaffSessionMiddleware:
+    """Ends a signed-in session STAFF_SESSION_MAX_AGE after sign-in, however active it is.
+    (The idle limit is SESSION_COOKIE_AGE, renewed on every request.)"""
+
+    KEY = "_signed_in_at"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = time.time()
+            started = request.session.setdefault(self.KEY, now)
+            if now - started > settings.STAFF_SESSION_MAX_AGE.total_seconds():
+                logout(request)
+        return self.get_response(request)

@@ -9,3 +9,18 @@ class DeclarationsConfig(AppConfig):
     """
 
     name = "declarations"
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from . import models
+
+        auditlog.register(models.Declaration, m2m_fields={"prisoners"})
+        for model in (
+            models.Signature,
+            models.Parliamentarian,
+            models.Assembly,
+            models.PoliticalGroup,
+            models.Delegation,
+        ):
+            auditlog.register(model)

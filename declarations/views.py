@@ -106,6 +106,8 @@ def pledge(request, token):
         raise InvalidLink("expired", _("Write to us and we will send you a new one.")) from error
     except (signing.BadSignature, Signature.DoesNotExist, KeyError, TypeError) as error:
         raise InvalidLink("invalid") from error
+    if signature.declaration.status not in Declaration.PUBLIC_STATUSES:
+        raise Http404  # a withdrawn declaration is no longer anyone's position
     error = None
     if request.method == "POST":
         try:

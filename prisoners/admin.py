@@ -5,9 +5,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
 
+from core.images import image_without_metadata
+
 from .models import AlternativeName, Article, Case, Prisoner, Source, TimelineEvent
 from .resources import PrisonerResource
-from .services import photo_without_metadata
 
 
 class PrisonerForm(forms.ModelForm):
@@ -20,7 +21,7 @@ class PrisonerForm(forms.ModelForm):
         if not photo or photo == self.initial.get("photo"):
             return photo
         try:
-            return photo_without_metadata(photo)
+            return image_without_metadata(photo)
         except ValueError as error:
             raise forms.ValidationError(str(error)) from error
 

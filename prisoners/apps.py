@@ -10,3 +10,13 @@ class PrisonersConfig(AppConfig):
 
     name = "prisoners"
     verbose_name = _("Political prisoners")
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from . import models
+
+        auditlog.register(models.Prisoner, m2m_fields={"charges"})
+        for model in (models.Case, models.Article, models.Source, models.TimelineEvent):
+            auditlog.register(model)
+        auditlog.register(models.AlternativeName)

@@ -13,6 +13,7 @@ whole list in a single sheet:
 The natural key is the slug: importing the same file again updates rows, never duplicates.
 """
 
+import datetime
 import re
 
 from django.core.exceptions import ValidationError
@@ -20,7 +21,21 @@ from django.db.models import Q
 from django.utils.text import slugify
 from import_export import fields, resources, widgets
 
+from core.spreadsheets import unneutralise
+
 from .models import AlternativeName, Article, Case, Prisoner, Source, TimelineEvent
+
+
+def _cell(value):
+    """A spreadsheet cell as the model sees it. Empty cells are read as None, to the model
+    an empty cell is ""; XLSX dates come back as midnight datetimes; and a text cell that an
+    export protected from formula injection ('=...) gets its quote back off."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    return unneutralise(value)
+
 
 ARTICLE_RE = re.compile(r"^\s*(?P<number>\d+(?:[-.]\d+)*)\s*(?:\((?P<title>.+)\))?\s*$")
 
@@ -247,8 +262,7 @@ class PrisonerResource(resources.ModelResource):
                 f"and {', '.join(missing) or 'rows'} are missing. Export the list from the "
                 "admin to get a file in the right shape."
             )
-        # Spreadsheets read empty cells as None; to the model an empty cell is "".
-        rows = [tuple("" if cell is None else cell for cell in row) for row in dataset]
+        rows = [tuple(_cell(cell) for cell in row) for row in dataset]
         headers = dataset.headers
         dataset.wipe()
         dataset.headers = headers

@@ -1,11 +1,7 @@
-import io
-import uuid
 from pathlib import Path
 
 import tablib
-from django.core.files.base import ContentFile
 from django.db import transaction
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .resources import PrisonerResource
 
@@ -55,28 +51,3 @@ def describe_import_errors(result):
             where = f"column '{field}'" if field != "__all__" else "the row as a whole"
             lines.append(f"Row {invalid.number}, {where}: {' '.join(messages)}")
     return lines
-
-
-def photo_without_metadata(upload):
-    """Re-encode an uploaded photo so that nothing but the pixels is published.
-
-    Photos reach the NGO from families' phones; their EXIF can hold the GPS position of a
-    home and the device that took them. Raises ValueError for a file that is not an image.
-    """
-    try:
-        with Image.open(upload) as image:
-            image.load()
-            image_format = image.format
-            if image_format not in {"JPEG", "PNG", "WEBP"}:
-                raise ValueError(f"Use a JPEG, PNG or WebP photo, not {image_format}.")
-            image = ImageOps.exif_transpose(image)
-            mode = "RGB" if image_format == "JPEG" or "A" not in image.getbands() else "RGBA"
-            image = image.convert(mode)
-            clean = Image.frombytes(mode, image.size, image.tobytes())
-    except (UnidentifiedImageError, OSError) as error:
-        raise ValueError("This file is not a photo that can be read.") from error
-    buffer = io.BytesIO()
-    clean.save(buffer, format=image_format, quality=90)
-    # A fresh random name: the uploaded one may name the family or the phone.
-    extension = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}[image_format]
-    return ContentFile(buffer.getvalue(), name=f"{uuid.uuid4().hex}.{extension}")

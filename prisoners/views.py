@@ -4,6 +4,8 @@ from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 from import_export.formats import base_formats
 
+from core import spreadsheets
+
 from .filters import PrisonerFilter
 from .models import Case, Prisoner
 from .resources import PublicPrisonerResource
@@ -50,7 +52,7 @@ class PrisonerListView(PublishedPrisonerFilterMixin, FilterView):
         return context
 
 
-EXPORT_FORMATS = {"csv": base_formats.CSV, "json": base_formats.JSON}
+EXPORT_FORMATS = {"csv": spreadsheets.CSV, "json": base_formats.JSON}
 
 
 class PrisonerExportView(PublishedPrisonerFilterMixin, FilterView):

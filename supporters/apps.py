@@ -11,3 +11,11 @@ class SupportersConfig(AppConfig):
 
     name = "supporters"
     verbose_name = _("Supporters")
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from . import models
+
+        auditlog.register(models.Supporter)
+        auditlog.register(models.BlockedDomain)

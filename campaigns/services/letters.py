@@ -13,40 +13,62 @@ from supporters.services import supporter_get_or_create
 from ..models import Letter, SolidarityMessage
 
 
-def _limit(key, limits):
-    try:
-        if over_limit(key, limits):
-            raise RateLimited()
-    except LimitsUnavailable:
-        pass
+def _send_to_officials(letter):
+    """Write the letter's emails to the outbox: one per official with an address."""
+    supporter = letter.supporter
+    for official in letter.action.recipients.exclude(email=""):
+        outbox_enqueue(
+            key=f"letter-{letter.pk}-to-{official.pk}",
+            to=official.email,
+            reply_to=supporter.email,
+            template="campaigns/email/letter",
+            language=settings.LANGUAGE_CODE,
+            context={
+                "subject": letter.action.subject,
+                "body": letter.body,
+                "name": supporter.name,
+                "official": official.name,
+            },
+        )
 
 
 def letter_send(*, action, name, email, country, body, ip="", language="en"):
     """Email the supporter's letter, signed with their name and with their address as
     reply-to, to every recipient that has an email address. Recipients without one get the
-    letter on paper: the page offers it for printing. Returns the Letter."""
-    if ip:
-        _limit(f"letter:{address_key(ip)}:{action.pk}", settings.LETTER_IP_LIMITS)
+    letter on paper: the page offers it for printing. Returns the Letter.
+
+    Over the limit (per address, across all letter actions) the letter is refused with
+    RateLimited. When the limits cannot be checked, the letter is kept but held: staff send
+    it from the admin. Either way nothing the supporter wrote is lost."""
+    try:
+        held = False
+        if over_limit(f"letter:{address_key(ip)}", settings.LETTER_IP_LIMITS):
+            raise RateLimited()
+    except LimitsUnavailable:
+        held = True
     with transaction.atomic():
         supporter = supporter_get_or_create(
             email=email, name=name, country=country, language=language
         )
-        letter = Letter.objects.create(action=action, supporter=supporter, body=body)
-        for official in action.recipients.exclude(email=""):
-            outbox_enqueue(
-                key=f"letter-{letter.pk}-to-{official.pk}",
-                to=official.email,
-                reply_to=email,
-                template="campaigns/email/letter",
-                language=settings.LANGUAGE_CODE,
-                context={
-                    "subject": action.subject,
-                    "body": body,
-                    "name": name,
-                    "official": official.name,
-                },
-            )
+        letter = Letter(action=action, supporter=supporter, body=body, held=held)
+        letter.full_clean()
+        letter.save()
+        if not held:
+            _send_to_officials(letter)
     return letter
+
+
+def letters_release(*, letters):
+    """Staff send letters that were held. Returns how many went out."""
+    released = 0
+    for letter in letters.filter(held=True, supporter__isnull=False).select_related(
+        "action", "supporter"
+    ):
+        with transaction.atomic():
+            if Letter.objects.filter(pk=letter.pk, held=True).update(held=False):
+                _send_to_officials(letter)
+                released += 1
+    return released
 
 
 def solidarity_message_create(*, prisoner, name, country, text, email="", ip="", language="en"):
@@ -54,8 +76,11 @@ def solidarity_message_create(*, prisoner, name, country, text, email="", ip="",
         raise ValidationError(
             "Letters to this prisoner are not accepted at the moment.", code="letters_not_accepted"
         )
-    if ip:
-        _limit(f"message:{address_key(ip)}:{prisoner.pk}", settings.SIGNING_IP_LIMITS)
+    try:
+        if over_limit(f"message:{address_key(ip)}", settings.MESSAGE_IP_LIMITS):
+            raise RateLimited()
+    except LimitsUnavailable:
+        pass  # every message waits for moderation anyway
     supporter = None
     if email:
         supporter = supporter_get_or_create(

@@ -6,43 +6,53 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 
-from core.fingerprints import address_key
+from core.audit import disable_auditlog, erase_trail, record_erasure
+from core.fingerprints import address_key, keyed_digest
 from core.ratelimit import LimitsUnavailable, RateLimited, over_limit
 from outbox.models import OutgoingEmail
 from outbox.services import outbox_enqueue
 from supporters.models import Supporter
-from supporters.services import absolute, email_key, unsubscribe_url
+from supporters.services import absolute, email_key
 
-from ..models import Letter, SolidarityMessage
+from ..models import Letter, Signature, SolidarityMessage
 
 PRIVACY_SALT = "campaigns.privacy"
+PRIVACY_TEMPLATE = "campaigns/email/privacy"
 
 
 def privacy_request(*, email, ip=""):
-    """Email a link to see or erase one's data. Says nothing about whether we hold any:
-    the page answers the same either way."""
+    """Ask for a link to see or erase one's data. Nothing is looked up now: one outbox row
+    is written whatever the address, and the outbox decides at send time whether there is
+    anyone to write to (prepare_privacy_email). So neither the answer nor its timing says
+    whether we hold data for the address."""
     try:
-        if ip and over_limit(f"privacy:{address_key(ip)}", settings.SIGNING_IP_LIMITS):
+        if over_limit(f"privacy:{address_key(ip)}", settings.PRIVACY_LIMITS):
             raise RateLimited()
     except LimitsUnavailable:
-        pass
-    supporter = Supporter.objects.filter(email_key=email_key(email)).first()
+        pass  # failing open is harmless here: at worst an owner gets a link they asked for
+    minute = timezone.now().strftime("%Y%m%d%H%M")
+    with transaction.atomic():
+        return outbox_enqueue(
+            key=f"privacy-{keyed_digest(email_key(email))}-{minute}",
+            to=email,
+            template=PRIVACY_TEMPLATE,
+            language=get_language() or settings.LANGUAGE_CODE,
+        )
+
+
+def prepare_privacy_email(email):
+    """Called by the outbox when it sends a privacy request: the link for the supporter
+    behind the address, or None (nothing is sent, and the address is not kept)."""
+    supporter = Supporter.objects.filter(email_key=email_key(email.to)).first()
     if supporter is None:
         return None
     token = signing.TimestampSigner(salt=PRIVACY_SALT).sign_object({"u": supporter.pk})
-    with transaction.atomic():
-        return outbox_enqueue(
-            key=f"privacy-{supporter.pk}-{timezone.now():%Y%m%d%H%M}",
-            to=supporter.email,
-            template="campaigns/email/privacy",
-            language=supporter.language,
-            unsubscribe_url=unsubscribe_url(supporter),
-            context={
-                "name": supporter.first_name,
-                "url": absolute(reverse("campaigns:privacy_manage", kwargs={"token": token})),
-            },
-        )
+    return {
+        "name": supporter.first_name,
+        "url": absolute(reverse("campaigns:privacy_manage", kwargs={"token": token})),
+    }
 
 
 def supporter_from_privacy_token(token):
@@ -103,14 +113,44 @@ def supporter_data(*, supporter):
     }
 
 
+ERASED = "—"
+
+
 @transaction.atomic
-def supporter_erase(*, supporter):
-    """Erase a supporter. Their signatures stay, anonymous, so that counts do not change;
-    letters and messages lose their author; queued emails to them are dropped."""
-    supporter.signatures.update(supporter=None, comment="", show_name=False, ip_hash="", source="")
-    Letter.objects.filter(supporter=supporter).update(supporter=None)
-    SolidarityMessage.objects.filter(supporter=supporter).update(supporter=None, author_name="—")
-    OutgoingEmail.objects.filter(
-        Q(to__iexact=supporter.email) | Q(reply_to__iexact=supporter.email)
-    ).delete()
-    supporter.delete()
+def supporter_erase(*, supporter, user=None):
+    """Erase a supporter and every word they wrote. Signatures stay, anonymous, so that
+    counts do not change; letters and messages stay as rows for the figures, with their
+    text and author erased; emails to or from the address are deleted, and so is the
+    audit trail of what was erased. The trail keeps one entry saying that an erasure
+    happened, and of how much, without the data."""
+    signatures = list(supporter.signatures.all())
+    letters = list(Letter.objects.filter(supporter=supporter))
+    messages = list(SolidarityMessage.objects.filter(supporter=supporter))
+    consents = list(supporter.consents.all())
+    with disable_auditlog():
+        Signature.objects.filter(pk__in=[s.pk for s in signatures]).update(
+            supporter=None, comment="", show_name=False, ip_hash="", source=""
+        )
+        Letter.objects.filter(pk__in=[letter.pk for letter in letters]).update(
+            supporter=None, body=ERASED
+        )
+        SolidarityMessage.objects.filter(pk__in=[m.pk for m in messages]).update(
+            supporter=None, author_name=ERASED, author_country="", text=ERASED
+        )
+        theirs = Q(to__iexact=supporter.email) | Q(reply_to__iexact=supporter.email)
+        for letter in letters:  # their letters, as sent to officials
+            theirs |= Q(key__startswith=f"letter-{letter.pk}-to-")
+        OutgoingEmail.objects.filter(theirs).delete()
+        erase_trail([supporter, *signatures, *letters, *messages, *consents])
+        pk = supporter.pk
+        supporter.delete()
+    record_erasure(
+        model=Supporter,
+        pk=pk,
+        user=user,
+        counts={
+            "signatures": len(signatures),
+            "letters": len(letters),
+            "messages": len(messages),
+        },
+    )

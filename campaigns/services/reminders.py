@@ -15,10 +15,11 @@ from ..models import Campaign, Petition, Signature, SolidarityMessage
 
 
 def followers(prisoner):
-    """Supporters who asked for updates from a live campaign featuring the prisoner."""
+    """Supporters who asked for updates from a live campaign featuring the prisoner, from
+    an address they have confirmed, and who have not unsubscribed."""
     return (
-        Supporter.objects.filter(
-            unsubscribed_at__isnull=True,
+        Supporter.objects.mailable()
+        .filter(
             consents__mailing=True,
             consents__campaign__featured_prisoners=prisoner,
             consents__campaign__status=Campaign.Status.LIVE,

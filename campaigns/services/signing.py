@@ -1,16 +1,21 @@
-"""Signing a petition and confirming the signature by email."""
+"""Signing a petition and confirming the signature by email.
+
+Whoever submits the form gets the same answer, whatever the database holds: a new
+signature, one waiting for confirmation, one already confirmed, or one held as suspect all
+lead to "check your email". The email tells the owner of the address what happened. So
+nobody can use the form to find out whether a given person signed.
+"""
 
 import logging
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from core.fingerprints import address_key, network_fingerprint
+from core.fingerprints import address_key, network_fingerprint, network_key
 from core.ratelimit import LimitsUnavailable, RateLimited, over_limit
 from outbox.services import outbox_enqueue
 from supporters.models import Supporter
@@ -21,41 +26,72 @@ from supporters.services import (
     unsubscribe_url,
 )
 
-from ..models import Consent, Signature
+from ..models import Consent, Petition, Signature
 
 logger = logging.getLogger(__name__)
 
 CONFIRM_SALT = "campaigns.confirm"
-CONSENT_WORDING = "2026-11-privacy-v1"
+CONSENT_WORDING = "2026-11-privacy-v2"
+
+__all__ = ["RateLimited", "signature_create"]
 
 
 def confirm_token(signature):
     return signing.TimestampSigner(salt=CONFIRM_SALT).sign_object({"s": signature.pk})
 
 
-def _enqueue_confirmation(signature, number):
+def confirm_url(signature):
+    return absolute(reverse("campaigns:confirm", kwargs={"token": confirm_token(signature)}))
+
+
+def _enqueue_confirmation(signature, number, hand_over=True):
     supporter = signature.supporter
-    petition = signature.petition
     return outbox_enqueue(
         key=f"signature-{signature.pk}-confirm-{number}",
         to=supporter.email,
         template="campaigns/email/confirm_signature",
         language=supporter.language,
         unsubscribe_url=unsubscribe_url(supporter),
+        hand_over=hand_over,
         context={
             "name": supporter.first_name,
-            "petition": petition.title,
-            "confirm_url": absolute(
-                reverse("campaigns:confirm", kwargs={"token": confirm_token(signature)})
-            ),
+            "petition": signature.petition.title,
+            "confirm_url": confirm_url(signature),
         },
     )
 
 
-@dataclass
-class SigningResult:
-    signature: Signature | None
-    outcome: str  # "created", "resent", "already_confirmed", "resend_later"
+def _enqueue_already_signed(signature):
+    """One note a day at most: "you had already signed this". It goes only to an address
+    that has been confirmed, since the signature it speaks of was confirmed from it."""
+    supporter = signature.supporter
+    return outbox_enqueue(
+        key=f"signature-{signature.pk}-already-{timezone.localdate().isoformat()}",
+        to=supporter.email,
+        template="campaigns/email/already_signed",
+        language=supporter.language,
+        unsubscribe_url=unsubscribe_url(supporter),
+        context={
+            "name": supporter.first_name,
+            "petition": signature.petition.title,
+            "petition_url": absolute(signature.petition.get_absolute_url()),
+        },
+    )
+
+
+def signing_hold_reason(ip):
+    """Why a submission from this address should be held for staff, or "". Limits count
+    across every petition, per address and per /24 (or /48) network. An unknown address
+    shares one strict bucket with every other unknown one; when the counters cannot be
+    read, the submission is held rather than refused or counted."""
+    try:
+        if over_limit(f"sign:a:{address_key(ip)}", settings.SIGNING_ADDRESS_LIMITS):
+            return Signature.HoldReason.ADDRESS
+        if over_limit(f"sign:n:{network_key(ip)}", settings.SIGNING_NETWORK_LIMITS):
+            return Signature.HoldReason.NETWORK
+    except LimitsUnavailable:
+        return Signature.HoldReason.LIMITS_DOWN
+    return ""
 
 
 def signature_create(
@@ -72,88 +108,96 @@ def signature_create(
     language="en",
     page="",
 ):
-    """Sign a petition. A second submission with the same address re-sends the confirmation
-    (within limits) instead of failing or duplicating; concurrent submissions of one address
-    make one signature and one email."""
+    """Sign a petition, in one short transaction: supporter, consent, signature and outbox
+    row. Returns the signature, which the caller must not describe to the submitter.
+
+    A new signature gets a confirmation email; a pending one gets it again (within limits);
+    a confirmed one gets a note that it was already signed. Concurrent submissions of one
+    address make one signature and one email."""
     if not petition.is_open:
         raise ValidationError("This petition is closed.", code="closed")
     supporter_check_address(email=email)
-    try:
-        if ip and over_limit(f"sign:{address_key(ip)}:{petition.pk}", settings.SIGNING_IP_LIMITS):
-            raise RateLimited()
-    except LimitsUnavailable:
-        pass
-
+    hold_reason = signing_hold_reason(ip)
+    now = timezone.now()
     with transaction.atomic():
         supporter = supporter_get_or_create(
             email=email, name=name, country=country, language=language
         )
-        try:
-            with transaction.atomic():
-                signature = Signature.objects.create(
-                    petition=petition,
-                    supporter=supporter,
-                    comment=comment,
-                    show_name=show_name,
-                    source=source[:300],
-                    ip_hash=network_fingerprint(ip),
-                    confirmation_emails=1,
-                    last_confirmation_at=timezone.now(),
-                )
-        except IntegrityError:
-            signature = None
-        Consent.objects.create(
+        Consent.objects.get_or_create(
             supporter=supporter,
+            campaign=petition.campaign,
             wording_version=CONSENT_WORDING,
             mailing=mailing,
-            campaign=petition.campaign,
-            page=page[:500],
+            defaults={"page": page[:500]},
         )
-        if signature is not None:
+        signature, created = Signature.objects.get_or_create(
+            petition=petition,
+            supporter=supporter,
+            defaults={
+                "comment": comment,
+                "show_name": show_name,
+                "source": source[:300],
+                "ip_hash": network_fingerprint(ip),
+                "held": bool(hold_reason),
+                "hold_reason": hold_reason,
+                "confirmation_emails": 1,
+                "last_confirmation_at": now,
+            },
+        )
+        signature.petition, signature.supporter = petition, supporter
+        if created:
             _enqueue_confirmation(signature, 1)
-            return SigningResult(signature, "created")
+        elif signature.status == Signature.Status.CONFIRMED:
+            _enqueue_already_signed(signature)
+        elif signature.status == Signature.Status.PENDING:
+            _resend_confirmation(signature, now)
+    return signature
 
-    signature = Signature.objects.select_related("supporter", "petition").get(
-        petition=petition, supporter=supporter
-    )
-    if signature.status == Signature.Status.CONFIRMED:
-        return SigningResult(signature, "already_confirmed")
-    # Claim the right to send the next confirmation; among concurrent duplicates at most one
-    # wins, and never more than the limit in all.
+
+def _resend_confirmation(signature, now):
+    """Claim the right to send the next confirmation: among concurrent duplicates at most
+    one wins, never sooner than the cool-down, and never more than the limit in all."""
     number = signature.confirmation_emails + 1
-    cooldown = timezone.now() - settings.SIGNING_RESEND_COOLDOWN
-    with transaction.atomic():
-        won = Signature.objects.filter(
-            pk=signature.pk,
-            confirmation_emails=signature.confirmation_emails,
-            confirmation_emails__lt=settings.SIGNING_MAX_EMAILS,
-            last_confirmation_at__lte=cooldown,
-        ).update(confirmation_emails=number, last_confirmation_at=timezone.now())
-        if won:
-            _enqueue_confirmation(signature, number)
-            return SigningResult(signature, "resent")
-    return SigningResult(signature, "resend_later")
+    won = Signature.objects.filter(
+        pk=signature.pk,
+        confirmation_emails=signature.confirmation_emails,
+        confirmation_emails__lt=settings.SIGNING_MAX_EMAILS,
+        last_confirmation_at__lte=now - settings.SIGNING_RESEND_COOLDOWN,
+    ).update(confirmation_emails=number, last_confirmation_at=now)
+    if won:
+        _enqueue_confirmation(signature, number)
 
 
-def signature_confirm_from_token(token):
-    """Confirm the signature a link is for. Raises signing.SignatureExpired for an old link
-    and signing.BadSignature (or Signature.DoesNotExist) for a tampered or purged one."""
+def signature_from_confirm_token(token):
+    """The signature a confirmation link is for. Raises signing.SignatureExpired for an
+    old link and signing.BadSignature or Signature.DoesNotExist for a tampered or purged
+    one."""
     data = signing.TimestampSigner(salt=CONFIRM_SALT).unsign_object(
         token, max_age=settings.SIGNING_CONFIRM_MAX_AGE
     )
-    signature = Signature.objects.select_related("petition__campaign", "supporter").get(
-        pk=data["s"]
-    )
+    return Signature.objects.select_related("petition__campaign", "supporter").get(pk=data["s"])
+
+
+def signature_confirm(*, signature):
+    """Confirm a signature (by POST from the page its link opens) and the supporter's
+    address with it. Returns whether this call confirmed it."""
     with transaction.atomic():
-        signature.confirm()
+        confirmed = signature.confirm()
         if signature.supporter:
             signature.supporter.confirm_address()
+    return confirmed
+
+
+def signature_confirm_from_token(token):
+    signature = signature_from_confirm_token(token)
+    signature_confirm(signature=signature)
     return signature
 
 
 def signatures_remind_unconfirmed(*, now=None, batch_size=500):
-    """One reminder to confirm, 24 hours after signing. Runs in batches; each reminder has
-    its own outbox key, so running twice sends nothing twice."""
+    """One reminder to confirm, 24 hours after signing: the confirmation itself, sent a
+    second time. Runs in batches; each reminder has its own outbox key, so running twice
+    sends nothing twice."""
     now = now or timezone.now()
     sent = 0
     while True:
@@ -166,13 +210,14 @@ def signatures_remind_unconfirmed(*, now=None, batch_size=500):
             return sent
         with transaction.atomic():
             for signature in batch:
-                _enqueue_confirmation(signature, "reminder")
+                _enqueue_confirmation(signature, "reminder", hand_over=False)
             Signature.objects.filter(pk__in=[s.pk for s in batch]).update(reminded_at=now)
         sent += len(batch)
 
 
 def signatures_purge_unconfirmed(*, now=None, days=30):
-    """Unconfirmed signatures are personal data with no purpose after a month."""
+    """Unconfirmed signatures are personal data with no purpose after a month. Network
+    fingerprints of every signature go after the same time."""
     now = now or timezone.now()
     stale = Signature.objects.stale_unconfirmed(now, days)
     supporters = list(stale.values_list("supporter_id", flat=True))
@@ -180,4 +225,23 @@ def signatures_purge_unconfirmed(*, now=None, days=30):
     Supporter.objects.filter(
         pk__in=supporters, signatures__isnull=True, confirmed_at__isnull=True
     ).delete()
+    Signature.objects.filter(
+        created_at__lte=now - timezone.timedelta(days=days), held=False
+    ).exclude(ip_hash="").update(ip_hash="")
     return deleted
+
+
+def petitions_recount():
+    """Recount every petition from its rows; log and return the drift that was fixed."""
+    drift = {}
+    for petition in Petition.objects.order_by("pk").iterator():
+        off = petition.recount()
+        if off:
+            drift[petition.pk] = off
+            logger.warning(
+                "Petition %s (%s): counters were off by %+d; recounted.",
+                petition.pk,
+                petition,
+                -off,
+            )
+    return drift

@@ -18,14 +18,17 @@ pytestmark = pytest.mark.django_db
 
 
 def follower(petition, n, mailing=True):
-    return services.signature_create(
+    """A supporter who signed and confirmed the address: reminders go to no one else."""
+    signature = services.signature_create(
         petition=petition,
         name=f"Follower {n}",
         email=f"f{n}@example.org",
         country="FR",
         mailing=mailing,
         ip=f"192.0.2.{n}",
-    ).signature
+    )
+    signature.supporter.confirm_address()
+    return signature
 
 
 @pytest.fixture

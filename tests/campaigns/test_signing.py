@@ -74,11 +74,15 @@ def test_sign_confirm_and_count(client):
     assert message.extra_headers["List-Unsubscribe"].startswith("<http")
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
+    # Opening the link (as a mail gateway that scans links does) confirms nothing.
     page = client.get(confirm_link(message))
+    assert page.status_code == 200 and "Confirm my signature" in page.content.decode()
+    assert petition.count == 0 and Signature.objects.get().status == "pending"
+    page = client.post(confirm_link(message))
     assert page.status_code == 200
     assert "now has 1 signature" in " ".join(page.content.decode().split())
     assert petition.count == 1
-    client.get(confirm_link(message))  # a second click counts nothing more
+    client.post(confirm_link(message))  # a second click counts nothing more
     assert petition.count == 1
     html = client.get(petition.get_absolute_url()).content.decode()
     assert "Aigul, Germany" in html and "Example" not in html.split("Recent signers")[1]
@@ -86,7 +90,7 @@ def test_sign_confirm_and_count(client):
 
 def test_a_second_submission_resends_within_limits(client, settings):
     settings.SIGNING_RESEND_COOLDOWN = datetime.timedelta(0)
-    settings.SIGNING_IP_LIMITS = [(100, 60)]
+    settings.SIGNING_ADDRESS_LIMITS = [(100, 60)]
     petition = PetitionFactory()
     for _ in range(7):
         assert sign(client, petition, email="aigulexample@gmail.com").status_code == 302
@@ -95,18 +99,37 @@ def test_a_second_submission_resends_within_limits(client, settings):
     assert Signature.objects.get().confirmation_emails == 5
 
 
-def test_a_confirmed_signer_is_told_they_signed(client, settings):
-    settings.SIGNING_IP_LIMITS = [(100, 60)]
+def test_the_answer_is_the_same_whatever_the_database_holds(client, settings):
+    """Nobody can use the form to learn whether an address signed: new, pending, confirmed
+    and held submissions get the same page, byte for byte. The email tells the owner."""
+    settings.SIGNING_ADDRESS_LIMITS = [(100, 60)]
     petition = PetitionFactory()
-    sign(client, petition)
-    Signature.objects.get().confirm()
-    page = sign(client, petition, follow=True)
-    assert "You have already signed this petition" in page.content.decode()
+
+    def answer(**changes):
+        response = sign(client, petition, follow=True, **changes)
+        assert response.redirect_chain == [(reverse("campaigns:thanks", args=[petition.slug]), 302)]
+        assert "Set-Cookie" not in response and not response.cookies
+        return response.content
+
+    new = answer(email="new.person@example.org")
+    pending = answer(email="new.person@example.org")
+    Signature.objects.get(supporter__email="new.person@example.org").confirm()
+    confirmed = answer(email="new.person@example.org")
+    settings.SIGNING_ADDRESS_LIMITS = [(0, 60)]
+    held = answer(email="someone.else@example.org")
+    assert new == pending == confirmed == held
+    assert Signature.objects.get(supporter__email="someone.else@example.org").held
+
+    send_outbox()
+    [*confirmations, already] = [m for m in mail.outbox if m.to == ["new.person@example.org"]]
+    assert len(confirmations) == 1 and "Confirm your signature" in confirmations[0].subject
+    assert "You had already signed" in already.subject
 
 
 @pytest.mark.django_db(transaction=True)
 def test_fifty_concurrent_submissions_make_one_signature_and_one_email(settings):
-    settings.SIGNING_IP_LIMITS = [(1000, 60)]
+    settings.SIGNING_ADDRESS_LIMITS = [(1000, 60)]
+    settings.SIGNING_NETWORK_LIMITS = [(1000, 60)]
     petition = PetitionFactory()
     barrier = threading.Barrier(50)
     errors = []
@@ -180,13 +203,29 @@ def test_failed_sends_are_retried_with_backoff_then_shown_to_staff(client, setti
     assert send_outbox() == 1 and len(mail.outbox) == 1
 
 
-def test_ip_rate_limit(client):
-    petition = PetitionFactory()
-    assert sign(client, petition).status_code == 302
-    response = sign(client, petition, email="someone.else@example.org")
-    assert response.status_code == 429
-    assert "Please wait a minute" in response.content.decode()
-    assert sign(client, PetitionFactory(), email="x@example.org").status_code == 302
+def test_over_the_limit_a_signature_is_held_not_refused(client):
+    """As on the UK Parliament petitions site: the same answer, the same confirmation
+    email, but the signature does not count until staff validate it. Limits hold across
+    petitions."""
+    first, second = PetitionFactory(), PetitionFactory()
+    for n in range(3):
+        assert (
+            sign(client, first if n % 2 else second, email=f"p{n}@example.org").status_code == 302
+        )
+    over = sign(client, second, email="p3@example.org")
+    assert over.status_code == 302
+    held = Signature.objects.get(supporter__email="p3@example.org")
+    assert held.held and held.hold_reason == "address"
+    assert not Signature.objects.filter(held=True).exclude(pk=held.pk).exists()
+    send_outbox()
+    assert len(mail.outbox) == 4  # the held signer is asked to confirm like anyone else
+    for signature in Signature.objects.all():
+        signature.confirm()
+    assert first.count + second.count == 3
+    held.validate()
+    assert second.count == 3
+    assert sign(client, first, ip="198.51.100.7", email="other@example.org").status_code == 302
+    assert not Signature.objects.get(supporter__email="other@example.org").held
 
 
 def test_honeypot_saves_nothing(client):
@@ -258,7 +297,7 @@ def test_unsubscribe_link_and_one_click(client):
 
 
 def test_text_is_escaped(client, settings):
-    settings.SIGNING_IP_LIMITS = [(100, 60)]
+    settings.SIGNING_ADDRESS_LIMITS = [(100, 60)]
     petition = PetitionFactory()
     sign(client, petition, name="<script>alert(1)</script>")
     Signature.objects.get().confirm()
@@ -268,7 +307,8 @@ def test_text_is_escaped(client, settings):
 
 def test_petition_page_budget_and_no_count_star(client, settings):
     petition = PetitionFactory()
-    settings.SIGNING_IP_LIMITS = [(1000, 60)]
+    settings.SIGNING_ADDRESS_LIMITS = [(1000, 60)]
+    settings.SIGNING_NETWORK_LIMITS = [(1000, 60)]
     for n in range(60):
         services.signature_create(
             petition=petition,
@@ -277,7 +317,7 @@ def test_petition_page_budget_and_no_count_star(client, settings):
             country="FR",
             show_name=True,
             ip=f"192.0.2.{n}",
-        ).signature.confirm()
+        ).confirm()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(petition.get_absolute_url())
     assert "60 signatures" in " ".join(response.content.decode().split())
@@ -290,11 +330,11 @@ def test_invalidating_a_signature_takes_it_off_the_count(admin_client):
     result = services.signature_create(
         petition=petition, name="A B", email="a@example.org", country="FR", ip="192.0.2.1"
     )
-    result.signature.confirm()
+    result.confirm()
     assert petition.count == 1
     admin_client.post(
         reverse("admin:campaigns_signature_changelist"),
-        {"action": "invalidate", "_selected_action": [result.signature.pk]},
+        {"action": "invalidate", "_selected_action": [result.pk]},
     )
     assert petition.count == 0
 
@@ -303,7 +343,7 @@ def test_reminder_once_after_a_day_and_purge_after_thirty(settings):
     petition = PetitionFactory()
     old = services.signature_create(
         petition=petition, name="Old", email="old@example.org", country="FR", ip="192.0.2.1"
-    ).signature
+    )
     Signature.objects.filter(pk=old.pk).update(
         created_at=timezone.now() - datetime.timedelta(hours=25)
     )

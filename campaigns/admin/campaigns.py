@@ -1,34 +1,20 @@
-import json
-
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from import_export import fields, resources
-from import_export.admin import ExportMixin
+from django.utils.translation import ngettext
 
 from core.admin import PersonalDataAdminMixin
-from supporters.models import Supporter
+from core.audit import audited_action
+from core.images import image_without_metadata
+from core.permissions import can_see_personal_data
 
-from . import selectors, services
-from .models import (
-    Campaign,
-    Consent,
-    Letter,
-    LetterAction,
-    Official,
-    Petition,
-    Signature,
-    SolidarityMessage,
-)
-
-
-class PersonalDataAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
-    """Supporters' personal data is for staff who hold the permission, and no one else."""
+from .. import selectors, services
+from ..models import Campaign, Letter, LetterAction, Official, Petition, SolidarityMessage
 
 
 class PetitionInline(admin.StackedInline):
@@ -50,14 +36,42 @@ class OfficialAdmin(admin.ModelAdmin):
     search_fields = ["name", "position"]
 
 
+class CampaignForm(forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = ["image"]  # the admin adds the rest
+
+    def clean_image(self):
+        image = self.cleaned_data.get("image")
+        if not image or image == self.initial.get("image"):
+            return image
+        try:
+            return image_without_metadata(image)
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from error
+
+
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
+    form = CampaignForm
     list_display = ["title", "status", "starts_on", "ends_on", "dashboard_link"]
     list_filter = ["status"]
     search_fields = ["title"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["featured_prisoners", "declaration"]
     inlines = [PetitionInline, LetterActionInline]
+    fields = [
+        "title",
+        "slug",
+        "summary",
+        "story",
+        "image",
+        "featured_prisoners",
+        "declaration",
+        "status",
+        "starts_on",
+        "ends_on",
+    ]
 
     def get_urls(self):
         return [
@@ -106,105 +120,25 @@ class PetitionAdmin(admin.ModelAdmin):
         return petition.count
 
 
-class ConsentInline(admin.TabularInline):
-    model = Consent
-    extra = 0
-    readonly_fields = ["wording_version", "mailing", "campaign", "page", "agreed_at"]
-    can_delete = False
-
-
-@admin.register(Supporter)
-class SupporterAdmin(PersonalDataAdmin):
-    list_display = ["email", "name", "country", "language", "confirmed_at", "unsubscribed_at"]
-    list_filter = ["language", "country"]
-    search_fields = ["email", "email_key", "name"]
-    readonly_fields = ["email_key", "created_at", "confirmed_at", "unsubscribed_at"]
-    inlines = [ConsentInline]
-    actions = ["export_data", "erase"]
-
-    @admin.action(description=_("Download their data (JSON)"), permissions=["view"])
-    def export_data(self, request, queryset):
-        data = [services.supporter_data(supporter=supporter) for supporter in queryset]
-        response = HttpResponse(
-            json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json"
-        )
-        response["Content-Disposition"] = 'attachment; filename="supporter-data.json"'
-        return response
-
-    @admin.action(
-        description=_("Erase (signatures stay counted, anonymously)"), permissions=["delete"]
-    )
-    def erase(self, request, queryset):
-        count = len(queryset)
-        for supporter in queryset:
-            services.supporter_erase(supporter=supporter)
-        self.message_user(request, _("%d supporter(s) erased.") % count, messages.SUCCESS)
-
-
-class SignatureResource(resources.ModelResource):
-    petition = fields.Field(attribute="petition__title", column_name="petition")
-    name = fields.Field(attribute="supporter__name", column_name="name")
-    email = fields.Field(attribute="supporter__email", column_name="email")
-    country = fields.Field(attribute="supporter__country", column_name="country")
-
-    class Meta:
-        model = Signature
-        fields = [
-            "petition",
-            "name",
-            "email",
-            "country",
-            "status",
-            "comment",
-            "source",
-            "created_at",
-            "confirmed_at",
-        ]
-        export_order = fields
-
-    def filter_export(self, queryset, **kwargs):
-        return queryset.select_related("petition", "supporter")
-
-
-@admin.register(Signature)
-class SignatureAdmin(ExportMixin, PersonalDataAdmin):
-    resource_classes = [SignatureResource]
-    list_display = ["supporter", "petition", "status", "created_at", "confirmed_at", "source"]
-    list_filter = ["status", "petition"]
-    list_select_related = ["supporter", "petition"]
-    search_fields = ["supporter__email", "supporter__name"]
-    readonly_fields = [
-        "petition",
-        "supporter",
-        "status",
-        "ip_hash",
-        "created_at",
-        "confirmed_at",
-        "confirmation_emails",
-        "last_confirmation_at",
-        "reminded_at",
-        "source",
-    ]
-    actions = ["invalidate"]
-
-    def has_add_permission(self, request):
-        return False
-
-    @admin.action(description=_("Invalidate the selected signatures"), permissions=["change"])
-    def invalidate(self, request, queryset):
-        done = sum(signature.invalidate() for signature in queryset.select_related("petition"))
-        self.message_user(request, _("%d signature(s) invalidated.") % done, messages.SUCCESS)
-
-
 @admin.register(Letter)
-class LetterAdmin(PersonalDataAdmin):
-    list_display = ["action", "supporter", "created_at"]
-    list_filter = ["action"]
+class LetterAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
+    list_display = ["action", "supporter", "held", "created_at"]
+    list_filter = ["held", "action"]
     list_select_related = ["action", "supporter"]
-    readonly_fields = ["action", "supporter", "body", "created_at"]
+    readonly_fields = ["action", "supporter", "body", "held", "created_at"]
+    actions = ["release"]
 
     def has_add_permission(self, request):
         return False
+
+    @audited_action(description=_("Send the selected held letters"), permissions=["change"])
+    def release(self, request, queryset):
+        released = services.letters_release(letters=queryset)
+        self.message_user(
+            request,
+            ngettext("%d letter sent.", "%d letters sent.", released) % released,
+            messages.SUCCESS,
+        )
 
 
 @admin.register(SolidarityMessage)
@@ -215,7 +149,6 @@ class SolidarityMessageAdmin(admin.ModelAdmin):
     search_fields = ["text", "author_name"]
     readonly_fields = [
         "prisoner",
-        "supporter",
         "author_name",
         "author_country",
         "text",
@@ -226,6 +159,17 @@ class SolidarityMessageAdmin(admin.ModelAdmin):
     ]
     actions = ["approve", "reject", "print_batch"]
 
+    def get_fields(self, request, obj=None):
+        # Who wrote it (the supporter's address) is personal data; what they wrote, and
+        # the name they chose to sign with, is what staff moderate.
+        fields = list(self.readonly_fields)
+        if can_see_personal_data(request.user):
+            fields.insert(1, "supporter")
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
+
     def has_add_permission(self, request):
         return False
 
@@ -233,19 +177,19 @@ class SolidarityMessageAdmin(admin.ModelAdmin):
     def short_text(self, message):
         return message.text[:80]
 
-    @admin.action(description=_("Approve"), permissions=["change"])
+    @audited_action(description=_("Approve"), permissions=["change"])
     def approve(self, request, queryset):
         for message in queryset:
             message.approve()
         self.message_user(request, _("%d approved.") % len(queryset), messages.SUCCESS)
 
-    @admin.action(description=_("Reject"), permissions=["change"])
+    @audited_action(description=_("Reject"), permissions=["change"])
     def reject(self, request, queryset):
         for message in queryset:
             message.reject()
         self.message_user(request, _("%d rejected.") % len(queryset), messages.SUCCESS)
 
-    @admin.action(
+    @audited_action(
         description=_("Print the approved, unprinted messages of these prisoners"),
         permissions=["change"],
     )

@@ -1,0 +1,134 @@
+"""The audit trail: who changed what, when, from which value to which.
+
+django-auditlog records every save and delete of the registered models (each app
+registers its own in apps.py) with the old and new value of each field, and the staff
+member who did it. What saving does not show is recorded here explicitly:
+
+- admin actions, bulk or not, one entry per object, with the values before and after;
+- every export of personal data, as one "access" entry naming what was exported;
+- an erasure: the entries that held the supporter's data are deleted, and one entry says
+  that an erasure happened, without the data.
+
+The trail is read-only in the admin, and each entry is shown only to staff who may see the
+object it is about.
+"""
+
+import functools
+
+from auditlog.context import disable_auditlog
+from auditlog.models import LogEntry
+from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from django.forms.models import model_to_dict
+
+from .permissions import can_see_personal_data
+
+# The models whose trail is personal data: shown only with the personal-data permission.
+PERSONAL_DATA_MODELS = {
+    ("supporters", "supporter"),
+    ("campaigns", "signature"),
+    ("campaigns", "consent"),
+    ("campaigns", "letter"),
+}
+
+
+def _snapshot(obj):
+    return {
+        name: str(value) if value is not None else None
+        for name, value in model_to_dict(obj).items()
+        if not isinstance(value, list | dict)
+    }
+
+
+def audited_action(function=None, *, description=None, permissions=None):
+    """Like @admin.action, and the action is written to the audit trail: for each object,
+    its values before and after, the action's name, and how many objects it touched."""
+
+    def decorate(action):
+        @functools.wraps(action)
+        def wrapper(model_admin, request, queryset):
+            objects = list(queryset)
+            before = {obj.pk: _snapshot(obj) for obj in objects}
+            response = action(model_admin, request, queryset)
+            after = {
+                obj.pk: _snapshot(obj)
+                for obj in queryset.model._default_manager.filter(pk__in=list(before))
+            }
+            for obj in objects:
+                old, new = before[obj.pk], after.get(obj.pk, {})
+                changes = {
+                    name: [old.get(name), new.get(name)]
+                    for name in old.keys() | new.keys()
+                    if old.get(name) != new.get(name)
+                }
+                LogEntry.objects.log_create(
+                    obj,
+                    force_log=True,
+                    action=LogEntry.Action.UPDATE if obj.pk in after else LogEntry.Action.DELETE,
+                    changes=changes,
+                    actor=request.user,
+                    additional_data={"admin_action": action.__name__, "objects": len(objects)},
+                )
+            return response
+
+        return admin.action(wrapper, description=description, permissions=permissions)
+
+    return decorate(function) if function else decorate
+
+
+def record_export(*, user, model, rows, what, file_format=""):
+    """An export of personal data: one entry on the model's trail."""
+    LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(model),
+        object_pk="*",
+        object_repr=f"{what}: {rows} row(s)",
+        action=LogEntry.Action.ACCESS,
+        actor=user if user and user.is_authenticated else None,
+        additional_data={"export": what, "rows": rows, "format": file_format},
+    )
+
+
+def erase_trail(instances):
+    """Delete the trail of these objects, which holds what an erasure must remove. Run
+    inside the erasure's transaction, before the objects themselves are deleted."""
+    by_type = {}
+    for instance in instances:
+        by_type.setdefault(ContentType.objects.get_for_model(instance), []).append(str(instance.pk))
+    for content_type, pks in by_type.items():
+        LogEntry.objects.filter(content_type=content_type, object_pk__in=pks).delete()
+
+
+def record_erasure(*, model, pk, user=None, counts=None):
+    """That an erasure happened, and of how much; nothing of what was erased."""
+    LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(model),
+        object_pk=str(pk),
+        object_id=pk,
+        object_repr=f"Erased {model._meta.verbose_name} #{pk}",
+        action=LogEntry.Action.DELETE,
+        actor=user if user and user.is_authenticated else None,
+        additional_data={"erasure": True, **(counts or {})},
+    )
+
+
+def visible_content_types(user):
+    """The content types whose trail this staff member may read."""
+    allowed = []
+    for content_type in ContentType.objects.all():
+        key = (content_type.app_label, content_type.model)
+        if not user.has_perm(f"{key[0]}.view_{key[1]}"):
+            continue
+        if key in PERSONAL_DATA_MODELS and not can_see_personal_data(user):
+            continue
+        allowed.append(content_type.pk)
+    return allowed
+
+
+__all__ = [
+    "audited_action",
+    "disable_auditlog",
+    "erase_trail",
+    "record_erasure",
+    "record_export",
+    "visible_content_types",
+]
