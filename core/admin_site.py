@@ -15,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from two_factor.utils import default_device
 
+from .audit import audited
 from .roles import TWO_FACTOR_REQUIRED
 
 
@@ -26,6 +27,25 @@ def requires_second_factor(user):
 
 def is_verified(user):
     return getattr(user, "is_verified", lambda: False)()
+
+
+class StaffActionsMixin:
+    """Every admin action is written to the audit trail; and an action the staff member
+    may not run is refused with 403, rather than the admin's quiet "no action selected":
+    a forged POST is an error, not a slip."""
+
+    def get_actions(self, request):
+        return {
+            name: (audited(function), name, description)
+            for name, (function, _, description) in super().get_actions(request).items()
+        }
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "POST":
+            allowed = self.get_actions(request)
+            if any(name and name not in allowed for name in request.POST.getlist("action")):
+                raise PermissionDenied
+        return super().changelist_view(request, extra_context)
 
 
 class StaffAdminSite(admin.AdminSite):
@@ -41,6 +61,12 @@ class StaffAdminSite(admin.AdminSite):
             return True
         # Staff who set up a second factor always use it, whether or not their role needs it.
         return not requires_second_factor(user) and default_device(user) is None
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        admin_class = admin_class or admin.ModelAdmin
+        if not issubclass(admin_class, StaffActionsMixin):
+            admin_class = type(admin_class.__name__, (StaffActionsMixin, admin_class), {})
+        return super().register(model_or_iterable, admin_class, **options)
 
     def login(self, request, extra_context=None):
         """The admin's own sign-in page is not used: everything goes through two_factor's."""

@@ -70,3 +70,12 @@ def client_ip(request):
         if not _is_trusted(hop, networks, unix):
             return hop
     return hops[0]  # every hop is one of our proxies
+
+
+def sign_in_username(request, credentials=None):
+    """The username a sign-in attempt named, for the lockout: from the credentials given to
+    authenticate(), or from the two-factor login form, whose field is "auth-username"."""
+    if credentials and credentials.get("username"):
+        return credentials["username"]
+    data = getattr(request, "POST", {}) or {}
+    return data.get("auth-username") or data.get("username")

@@ -38,7 +38,8 @@ class ZxcvbnValidator:
         words = []
         for attribute in ("username", "email", "first_name", "last_name"):
             value = str(getattr(user, attribute, "") or "")
-            words += [value, *value.replace("@", " ").replace(".", " ").split()]
+            local_part = value.split("@")[0]
+            words += [value, local_part, *value.replace("@", " ").replace(".", " ").split()]
         return [word for word in words if word]
 
     def validate(self, password, user=None):

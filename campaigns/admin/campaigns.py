@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.admin import PersonalDataAdminMixin
-from core.audit import audited_action
 from core.images import image_without_metadata
 from core.permissions import can_see_personal_data
 
@@ -131,7 +130,7 @@ class LetterAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    @audited_action(description=_("Send the selected held letters"), permissions=["change"])
+    @admin.action(description=_("Send the selected held letters"), permissions=["change"])
     def release(self, request, queryset):
         released = services.letters_release(letters=queryset)
         self.message_user(
@@ -177,19 +176,19 @@ class SolidarityMessageAdmin(admin.ModelAdmin):
     def short_text(self, message):
         return message.text[:80]
 
-    @audited_action(description=_("Approve"), permissions=["change"])
+    @admin.action(description=_("Approve"), permissions=["change"])
     def approve(self, request, queryset):
         for message in queryset:
             message.approve()
         self.message_user(request, _("%d approved.") % len(queryset), messages.SUCCESS)
 
-    @audited_action(description=_("Reject"), permissions=["change"])
+    @admin.action(description=_("Reject"), permissions=["change"])
     def reject(self, request, queryset):
         for message in queryset:
             message.reject()
         self.message_user(request, _("%d rejected.") % len(queryset), messages.SUCCESS)
 
-    @audited_action(
+    @admin.action(
         description=_("Print the approved, unprinted messages of these prisoners"),
         permissions=["change"],
     )

@@ -8,7 +8,6 @@ from django.utils.translation import ngettext
 from import_export.admin import ExportMixin
 
 from core.admin import PersonalDataAdminMixin
-from core.audit import audited_action
 
 from .. import services
 from ..models import Signature
@@ -59,12 +58,12 @@ class SignatureAdmin(PersonalDataAdminMixin, ExportMixin, admin.ModelAdmin):
     def _done(self, request, count, singular, plural):
         self.message_user(request, ngettext(singular, plural, count) % count, messages.SUCCESS)
 
-    @audited_action(description=_("Validate the selected held signatures"), permissions=["change"])
+    @admin.action(description=_("Validate the selected held signatures"), permissions=["change"])
     def validate(self, request, queryset):
         done = services.signatures_validate(signatures=queryset)
         self._done(request, done, "%d signature validated.", "%d signatures validated.")
 
-    @audited_action(description=_("Invalidate the selected signatures"), permissions=["change"])
+    @admin.action(description=_("Invalidate the selected signatures"), permissions=["change"])
     def invalidate(self, request, queryset):
         done = services.signatures_invalidate(signatures=queryset)
         self._done(request, done, "%d signature invalidated.", "%d signatures invalidated.")
@@ -93,13 +92,14 @@ class SignatureAdmin(PersonalDataAdminMixin, ExportMixin, admin.ModelAdmin):
             if not self.has_change_permission(request):
                 raise PermissionDenied
             verb = request.POST.get("verb")
-            if verb not in ("validate", "invalidate"):
+            actions = self.get_actions(request)  # audited, like the list's actions
+            if verb not in ("validate", "invalidate") or verb not in actions:
                 raise PermissionDenied
             group = held_in_group(
                 ip_hash=request.POST.get("ip_hash", ""), domain=request.POST.get("domain", "")
             )
             queryset = Signature.objects.filter(pk__in=list(group.values_list("pk", flat=True)))
-            getattr(self, verb)(request, queryset)
+            actions[verb][0](self, request, queryset)
             return HttpResponseRedirect(reverse("admin:campaigns_signature_held"))
         return TemplateResponse(
             request,
