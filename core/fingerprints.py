@@ -26,25 +26,28 @@ from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
+KEY_LIFETIME = int(datetime.timedelta(days=2).total_seconds())
+KEY_LIFETIME = int(datetime.timedelta(days=2).total_seconds())
 # When the cache cannot be reached, each process keeps a key of its own for the day.
 _local = {"day": None, "key": None}
 _lock = threading.Lock()
 
 
 def daily_key(day=None):
+    from .ratelimit import cache_available, cache_failed
+
     day = day or timezone.now().date()
     name = f"fingerprint-key:{day.isoformat()}"
-    try:
-        key = cache.get(name)
-        if key is None:
-            cache.add(
-                name, secrets.token_hex(32), timeout=int(datetime.timedelta(days=2).total_seconds())
-            )
+    if cache_available():
+        try:
             key = cache.get(name)
-        if key:
-            return key
-    except Exception:  # the cache is down: a process-local key still never leaves memory
-        logger.warning("Cache unavailable; using a process-local fingerprint key.")
+            if key is None:
+                cache.add(name, secrets.token_hex(32), timeout=KEY_LIFETIME)
+                key = cache.get(name)
+            if key:
+                return key
+        except Exception as error:  # a process-local key still never leaves memory
+            cache_failed(error)
     with _lock:
         if _local["day"] != day:
             _local.update(day=day, key=secrets.token_hex(32))

@@ -6,7 +6,7 @@ from . import services
 from .models import Signature
 
 
-@shared_task
+@shared_task(ignore_result=True)
 def send_reminders():
     now = timezone.now()
     due = Signature.objects.due_for_reminder(
@@ -17,6 +17,6 @@ def send_reminders():
     return sum(services.invitation_remind(signature_id=pk, now=now) for pk in due.iterator())
 
 
-@shared_task
+@shared_task(ignore_result=True)
 def send_deadline_digest():
     return services.staff_send_deadline_digest()

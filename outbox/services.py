@@ -1,15 +1,14 @@
 """Writing emails to the outbox and sending them.
 
 `outbox_enqueue` is called inside the caller's transaction; after commit it hands the
-email to a worker, with a bounded wait, and if the broker is down the beat sweep
-(`outbox_send_due`) sends it later. `outbox_send` claims a row with a conditional update,
-renders it, and sends it with no database lock held.
+email to a worker without waiting for the broker (outbox.handover), and if the broker is
+down the beat sweep (`outbox_send_due`) sends it later. `outbox_send` claims a row with a
+conditional update, renders it, and sends it with no database lock held.
 """
 
 import contextlib
 import hashlib
 import logging
-import time
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -18,6 +17,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from . import handover
 from .models import OutgoingEmail
 
 logger = logging.getLogger(__name__)
@@ -31,28 +31,6 @@ _preparers = {}
 
 def register_preparer(template, function):
     _preparers[template] = function
-
-
-# After a failed hand-over, later ones in this process wait this long before trying the
-# broker again: while it is down, requests do not each pay for a connection attempt.
-BROKER_BACKOFF_SECONDS = 30
-_broker_down_since = {"at": None}
-
-
-def _hand_over(email_id):
-    from .tasks import send_outgoing_email
-
-    down_since = _broker_down_since["at"]
-    if down_since is not None and time.monotonic() - down_since < BROKER_BACKOFF_SECONDS:
-        return False
-    try:
-        send_outgoing_email.apply_async((email_id,), retry=False)
-    except Exception as error:
-        _broker_down_since["at"] = time.monotonic()
-        logger.warning("Broker unavailable (%s); email %s waits for the sweep.", error, email_id)
-        return False
-    _broker_down_since["at"] = None
-    return True
 
 
 def outbox_enqueue(
@@ -81,7 +59,7 @@ def outbox_enqueue(
         },
     )
     if created and hand_over:
-        transaction.on_commit(lambda: _hand_over(email.pk))
+        transaction.on_commit(lambda: handover.hand_over(email.pk))
     return email
 
 

@@ -4,10 +4,12 @@ from django.conf import settings
 from . import services
 
 # A mail server that accepts the connection and never answers cannot hold a worker for
-# longer than this; EMAIL_TIMEOUT bounds each SMTP call well within it.
+# longer than this; EMAIL_TIMEOUT bounds each SMTP call well within it. Nothing reads the
+# results, and a result backend that is down must not hold up a hand-over.
 LIMITS = {
     "soft_time_limit": settings.OUTBOX_TASK_SOFT_LIMIT,
     "time_limit": settings.OUTBOX_TASK_SOFT_LIMIT + 30,
+    "ignore_result": True,
 }
 
 

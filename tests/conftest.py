@@ -4,12 +4,19 @@ from django.core.management import call_command
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    """Rate-limit counters must not leak from one test to the next."""
+    """Rate-limit counters, and a broker failure seen by one test, must not leak into the
+    next test."""
     from django.core.cache import cache
+
+    from core import ratelimit
+    from outbox import handover
 
     cache.clear()
     yield
     cache.clear()
+    handover.wait_until_handed_over()
+    handover.reset()
+    ratelimit.reset()
 
 
 @pytest.fixture
