@@ -12,6 +12,7 @@ from supporters.models import Supporter
 from supporters.services import absolute, unsubscribe_url
 
 from ..models import Campaign, Petition, Signature, SolidarityMessage
+from .review import trending_sources
 
 
 def followers(prisoner):
@@ -171,6 +172,28 @@ def staff_daily_digest(*, now=None):
             if _next_birthday(p.date_of_birth, today) <= soon
         ],
     }
+    trending = trending_sources(since=now - timezone.timedelta(hours=1))
+    context.update(
+        {
+            "held": Signature.objects.held().count(),
+            "trending_networks": [
+                {"network": row["ip_hash"], "signatures": row["signatures"]}
+                for row in trending["networks"][:5]
+            ],
+            "trending_domains": [
+                {"domain": row["domain"], "signatures": row["signatures"]}
+                for row in trending["domains"][:5]
+            ],
+            # Nothing fails silently: mail that gave up waits for staff to send it again.
+            "failed_emails": list(
+                OutgoingEmail.objects.failed()
+                .values("template")
+                .annotate(n=Count("pk"))
+                .order_by("-n")
+                .values_list("template", "n")
+            ),
+        }
+    )
     with transaction.atomic():
         for address in settings.CAMPAIGN_STAFF_EMAILS:
             outbox_enqueue(
