@@ -245,6 +245,10 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# Preloading is a promise that every subdomain will serve HTTPS for good, and it cannot be
+# taken back quickly; an organisation opts in (SECURE_HSTS_PRELOAD=1) when it can keep it.
+# Until then `check --deploy` is not asked to warn about it.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 # No inline script or style anywhere, the admin included; nothing is loaded from elsewhere.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

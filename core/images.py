@@ -6,7 +6,7 @@ decoded and re-encoded from its pixels alone, under a random name.
 
 Decoding is where a hostile file does harm: a small PNG can claim 100,000 by 100,000 pixels
 and take 40 GB of memory to open. The size is read from the header and refused before any
-pixel is decoded; Pillow's own guard is set to the same limit.
+pixel is decoded; Pillow's own guard refuses anything past twice the limit.
 """
 
 import io
@@ -19,12 +19,20 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 # 24 megapixels: more than any phone photo needs, about 100 MB decoded as RGBA.
 MAX_PIXELS = 24_000_000
-Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+MAX_BYTES = 10 * 1024 * 1024
+# Pillow warns past this many pixels and refuses past twice as many, before decoding: a
+# header claiming more than that never reaches our own check, which explains the limit.
+Image.MAX_IMAGE_PIXELS = 2 * MAX_PIXELS
 FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 
 
 def image_without_metadata(upload):
     """A re-encoded copy of an uploaded image, or ValueError with a message for staff."""
+    if getattr(upload, "size", 0) > MAX_BYTES:
+        raise ValueError(
+            _("This file is larger than %(limit)d MB. Make the image smaller and try again.")
+            % {"limit": MAX_BYTES // (1024 * 1024)}
+        )
     upload.seek(0)
     try:
         with warnings.catch_warnings():
