@@ -9,6 +9,7 @@ from django.views.generic import DetailView, ListView
 
 from core.client import client_ip
 from core.exceptions import InvalidLink
+from core.media import serve_if_public
 from core.ratelimit import RATE_LIMITED_MESSAGE
 from core.security import private, same_origin_post
 from prisoners.models import Prisoner
@@ -256,4 +257,15 @@ def privacy_manage(request, token):
             "campaigns/privacy_manage.html",
             {"supporter": supporter, "data": services.supporter_data(supporter=supporter)},
         )
+    )
+
+
+def image(request, name):
+    """A campaign's image, while the campaign is public."""
+    return serve_if_public(
+        request,
+        staff_permission="campaigns.view_campaign",
+        folder="campaigns",
+        name=name,
+        is_public=lambda path: Campaign.objects.public().filter(image=path).exists(),
     )

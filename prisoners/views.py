@@ -5,6 +5,7 @@ from django_filters.views import FilterView
 from import_export.formats import base_formats
 
 from core import spreadsheets
+from core.media import serve_if_public
 
 from .filters import PrisonerFilter
 from .models import Case, Prisoner
@@ -124,3 +125,14 @@ class CaseDetailView(DetailView):
             query_without_page="",
         )
         return context
+
+
+def photo(request, name):
+    """A prisoner's photo, while the profile is published."""
+    return serve_if_public(
+        request,
+        staff_permission="prisoners.view_prisoner",
+        folder="prisoners",
+        name=name,
+        is_public=lambda path: Prisoner.objects.published().filter(photo=path).exists(),
+    )

@@ -140,3 +140,33 @@ def test_every_public_url_of_an_unpublished_object_is_not_found(client, drafts):
         assert MARK.encode() not in response.content
     assert drafts["signature"].status == Signature.Status.PENDING  # the POST confirmed nothing
     assert Declaration.objects.get(pk=drafts["invitation"].declaration_id).status == "withdrawn"
+
+
+def test_photos_are_served_only_while_the_profile_is_published(admin_client, settings, tmp_path):
+    import io
+
+    from django.core.files.base import ContentFile
+    from django.test import Client
+    from PIL import Image
+
+    client = Client()  # the public, beside a signed-in member of staff
+    settings.MEDIA_ROOT = tmp_path
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(buffer, format="PNG")
+    prisoner = PrisonerFactory(publication=Prisoner.Publication.DRAFT)
+    prisoner.photo.save("a1b2c3.png", ContentFile(buffer.getvalue()))
+    url = prisoner.photo.url
+    assert url == "/media/prisoners/a1b2c3.png"
+    assert client.get(url).status_code == 404
+    staff_view = admin_client.get(url)  # staff preview drafts in the admin
+    assert staff_view.status_code == 200 and "no-store" in staff_view["Cache-Control"]
+    prisoner.publish()
+    response = client.get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == buffer.getvalue()
+    assert "public" in response["Cache-Control"]
+    settings.MEDIA_ACCEL_REDIRECT = "/protected-media/"
+    response = client.get(url)
+    assert response["X-Accel-Redirect"] == "/protected-media/prisoners/a1b2c3.png"
+    assert client.get("/media/prisoners/..%2Fsecret.png").status_code == 404
+    prisoner.unpublish()
+    assert client.get(url).status_code == 404
