@@ -4,6 +4,7 @@ The defaults need no server: SQLite under var/, Celery over a folder on disk, ma
 console. Production (DEBUG off) refuses to start without SECRET_KEY and ALLOWED_HOSTS.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -120,8 +121,9 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Tests use a file too, so that concurrency tests run real parallel connections.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
+    # Tests use a file too, so that concurrency tests run real parallel connections; one
+    # per test run, so that two runs on one machine do not share (and destroy) it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")}
     # WAL lets the web server and the Celery worker read while the other writes;
     # IMMEDIATE transactions avoid "database is locked" on upgrade from read to write.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
