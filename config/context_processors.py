@@ -19,3 +19,39 @@ def language_links(request):
             }
         )
     return {"language_links": links}
+
+
+# Which header link a page belongs under, by its URL name.
+SECTIONS = {
+    "prisoners:list": "prisoners",
+    "prisoners:detail": "prisoners",
+    "prisoners:cases": "cases",
+    "prisoners:case": "cases",
+    "campaigns:list": "campaigns",
+    "campaigns:detail": "campaigns",
+    "campaigns:petition": "campaigns",
+    "campaigns:thanks": "campaigns",
+    "campaigns:letter": "campaigns",
+    "campaigns:message": "prisoners",
+    "declarations:list": "declarations",
+    "declarations:detail": "declarations",
+    "declarations:parliamentarian": "declarations",
+}
+SECTION_HOMES = {
+    "prisoners": "prisoners:list",
+    "cases": "prisoners:cases",
+    "campaigns": "campaigns:list",
+    "declarations": "declarations:list",
+}
+
+
+def navigation(request):
+    """The header's current section: aria-current="page" on the section's own list, "true"
+    on a page inside it, nothing elsewhere."""
+    match = getattr(request, "resolver_match", None)
+    view = match.view_name if match else ""
+    section = SECTIONS.get(view)
+    current = {name: "" for name in SECTION_HOMES}
+    if section:
+        current[section] = "page" if SECTION_HOMES[section] == view else "true"
+    return {"nav_current": current}
