@@ -187,6 +187,23 @@ class SignatureInline(admin.TabularInline):
         )
 
 
+def _transition_action(verb, label):
+    """An admin action for one move of Declaration.TRANSITIONS."""
+
+    def action(model_admin, request, queryset):
+        model_admin._move(request, queryset, verb)
+
+    action.__name__ = verb
+    return admin.action(description=label, permissions=["change"])(action)
+
+
+TRANSITION_ACTIONS = [
+    _transition_action(verb, label)
+    for verb, (_allowed, _target, label) in Declaration.TRANSITIONS.items()
+    if label
+]
+
+
 @admin.register(Declaration)
 class DeclarationAdmin(ExportMixin, admin.ModelAdmin):
     list_display = [
@@ -216,7 +233,7 @@ class DeclarationAdmin(ExportMixin, admin.ModelAdmin):
         (_("Signatures"), {"fields": ["threshold_detail"]}),
         (_("Prisoners concerned"), {"fields": ["prisoners", "suggested_prisoners"]}),
     ]
-    actions = ["collect", "table", "publish", "withdraw", "lapse", "export_pace"]
+    actions = [*TRANSITION_ACTIONS, "export_pace"]
     ordering = ["-published_on", "-created_at"]
     resource_classes = [SignatureResource]
 
@@ -329,26 +346,6 @@ class DeclarationAdmin(ExportMixin, admin.ModelAdmin):
                 )
         if moved:
             self.message_user(request, _("%d declaration(s) updated.") % moved, messages.SUCCESS)
-
-    @admin.action(description=_("Open for signatures"), permissions=["change"])
-    def collect(self, request, queryset):
-        self._move(request, queryset, "collect")
-
-    @admin.action(description=_("Mark as tabled"), permissions=["change"])
-    def table(self, request, queryset):
-        self._move(request, queryset, "table")
-
-    @admin.action(description=_("Mark as published"), permissions=["change"])
-    def publish(self, request, queryset):
-        self._move(request, queryset, "publish")
-
-    @admin.action(description=_("Withdraw"), permissions=["change"])
-    def withdraw(self, request, queryset):
-        self._move(request, queryset, "withdraw")
-
-    @admin.action(description=_("Mark as lapsed"), permissions=["change"])
-    def lapse(self, request, queryset):
-        self._move(request, queryset, "lapse")
 
     @admin.action(description=_("Signatories in PACE's layout (text)"), permissions=["view"])
     def export_pace(self, request, queryset):

@@ -239,14 +239,20 @@ class Declaration(models.Model):
         Status.LAPSED,
     )
 
-    # The moves a declaration may make; anything else is refused with a message.
+    # The moves a declaration may make, and how staff call them; anything else is refused
+    # with a message. Moves with a label are the admin's actions; the threshold is met by
+    # recording the signature that completes it, not by hand.
     TRANSITIONS = {
-        "collect": ({Status.DRAFT}, Status.COLLECTING),
-        "mark_threshold_met": ({Status.COLLECTING}, Status.THRESHOLD_MET),
-        "table": ({Status.THRESHOLD_MET}, Status.TABLED),
-        "publish": ({Status.TABLED}, Status.PUBLISHED),
-        "withdraw": ({Status.DRAFT, Status.COLLECTING, Status.THRESHOLD_MET}, Status.WITHDRAWN),
-        "lapse": ({Status.COLLECTING}, Status.LAPSED),
+        "collect": ({Status.DRAFT}, Status.COLLECTING, _("Open for signatures")),
+        "mark_threshold_met": ({Status.COLLECTING}, Status.THRESHOLD_MET, None),
+        "table": ({Status.THRESHOLD_MET}, Status.TABLED, _("Mark as tabled")),
+        "publish": ({Status.TABLED}, Status.PUBLISHED, _("Mark as published")),
+        "withdraw": (
+            {Status.DRAFT, Status.COLLECTING, Status.THRESHOLD_MET},
+            Status.WITHDRAWN,
+            _("Withdraw"),
+        ),
+        "lapse": ({Status.COLLECTING}, Status.LAPSED, _("Mark as lapsed")),
     }
 
     assembly = models.ForeignKey(Assembly, on_delete=models.PROTECT, related_name="declarations")
@@ -328,7 +334,7 @@ class Declaration(models.Model):
         )
 
     def _move(self, action, **dates):
-        allowed, target = self.TRANSITIONS[action]
+        allowed, target, _label = self.TRANSITIONS[action]
         if self.status not in allowed:
             raise ValidationError(
                 _("A declaration that is “%(status)s” cannot be %(target)s.")
