@@ -22,6 +22,7 @@ def test_changelist_filters_and_budget(staff_client, django_assert_max_num_queri
         response = staff_client.get(
             reverse("admin:prisoners_prisoner_changelist"), {"status__exact": "convicted"}
         )
+    assert response.status_code == 200
     assert response.context["cl"].result_count == 30
 
 

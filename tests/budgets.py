@@ -1,0 +1,13 @@
+"""Query budgets: how many queries a page runs, after checking that it answered."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+
+def page_queries(client, url, status=200, **params):
+    """The number of queries behind one GET, which must answer `status`: a budget test
+    that counts the queries of an error page proves nothing."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, params) if params else client.get(url)
+    assert response.status_code == status, (url, response.status_code)
+    return len(queries)
