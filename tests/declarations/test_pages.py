@@ -3,9 +3,8 @@ from django.urls import reverse
 
 from declarations import services
 from declarations.models import Declaration, Parliamentarian
+from tests.budgets import page_queries
 from tests.factories import DeclarationFactory, ParliamentarianFactory, SignatureFactory
-
-from tests.budgets import page_queries  # noqa: E402
 
 pytestmark = pytest.mark.django_db
 

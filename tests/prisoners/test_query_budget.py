@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tests.budgets import page_queries
 from tests.factories import (
     AlternativeNameFactory,
     ArticleFactory,
@@ -12,8 +13,6 @@ from tests.factories import (
     SourceFactory,
     TimelineEventFactory,
 )
-
-from tests.budgets import page_queries  # noqa: E402
 
 pytestmark = pytest.mark.django_db
 
