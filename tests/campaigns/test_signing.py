@@ -160,15 +160,25 @@ def test_fifty_concurrent_submissions_make_one_signature_and_one_email(settings)
     assert OutgoingEmail.objects.count() == 1
 
 
-def test_signatures_survive_a_broker_outage(client, monkeypatch):
+def test_signatures_survive_a_broker_outage(
+    client, monkeypatch, django_capture_on_commit_callbacks
+):
     from kombu.exceptions import OperationalError
 
+    from outbox import handover
+
+    attempts = []
+
     def broker_down(*args, **kwargs):
+        attempts.append(args)
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
     monkeypatch.setattr(outbox_tasks.send_outgoing_email, "apply_async", broker_down)
     petition = PetitionFactory()
-    assert sign(client, petition).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sign(client, petition).status_code == 302
+    assert handover.wait_until_handed_over()
+    assert len(attempts) == 1, "the hand-over to the broker was never attempted"
     assert Signature.objects.count() == 1
     [email] = OutgoingEmail.objects.all()
     assert email.status == "queued" and not mail.outbox

@@ -5,6 +5,7 @@ import json
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from prisoners.models import Prisoner
 from tests.factories import (
@@ -131,7 +132,7 @@ def test_profile_page_shows_the_facts(demo_data, client):
 
 
 def test_days_in_detention_is_computed(client):
-    prisoner = PrisonerFactory(detained_on=datetime.date.today() - datetime.timedelta(days=400))
+    prisoner = PrisonerFactory(detained_on=timezone.localdate() - datetime.timedelta(days=400))
     html = " ".join(client.get(prisoner.get_absolute_url()).content.decode().split())
     assert "400 days in detention" in html
 
@@ -268,7 +269,7 @@ def test_sentences_read_naturally(client):
 
 def test_days_counted_from_the_conviction_say_at_least(client):
     prisoner = PrisonerFactory(
-        detained_on=None, convicted_on=datetime.date.today() - datetime.timedelta(days=10)
+        detained_on=None, convicted_on=timezone.localdate() - datetime.timedelta(days=10)
     )
     html = " ".join(client.get(prisoner.get_absolute_url()).content.decode().split())
     assert "At least 10 days in detention" in html
