@@ -1,5 +1,8 @@
+import io
+
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 
 @pytest.fixture(autouse=True)
@@ -19,9 +22,35 @@ def fresh_cache():
     ratelimit.reset()
 
 
+def pytest_collection_modifyitems(items):
+    """The tests that read the demo data run last, together, so that it is loaded once."""
+    uses_demo = [item for item in items if "demo_data" in getattr(item, "fixturenames", ())]
+    items[:] = [item for item in items if item not in uses_demo] + uses_demo
+
+
+@pytest.fixture(scope="session")
+def demo_database(django_db_setup, django_db_blocker):
+    """The demo data, loaded once per test session inside a transaction that stays open
+    until the session ends: each test then runs in a savepoint and rolls back to the demo
+    data, and nothing of it outlives the session. Transactional tests cannot use it (their
+    flush would need the transaction) and load the demo themselves."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        call_command("load_demo", stdout=io.StringIO())
+    yield
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
 @pytest.fixture
-def demo_data(db):
-    call_command("load_demo")
+def demo_data(request, demo_database):
+    if request.node.get_closest_marker("django_db") and request.node.get_closest_marker(
+        "django_db"
+    ).kwargs.get("transaction"):
+        pytest.fail("demo_data is for tests in a transaction; load the demo in the test")
+    request.getfixturevalue("db")
 
 
 def sign_in(client, user, *, second_factor=True):

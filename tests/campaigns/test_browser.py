@@ -6,6 +6,7 @@ import shutil
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import connections
 from playwright.sync_api import expect, sync_playwright
 
 from outbox import tasks as outbox_tasks
@@ -35,6 +36,9 @@ def browser_page(monkeypatch):
         page = browser.new_page()
         yield page
         browser.close()
+        # The ORM calls made while Playwright's loop ran used a connection of their own
+        # context; close it here, or the test database cannot be dropped at the end.
+        connections.close_all()
 
 
 def link_in(message, path):
