@@ -12,10 +12,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def listening_socket():
+    """A socket on a port the system picked, already listening, for gunicorn to serve on
+    (--bind fd://N): no other process can take the port between choosing and binding."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(64)
+    sock.set_inheritable(True)
+    return sock
 
 
 def fetch(url):
@@ -40,7 +44,8 @@ def test_gunicorn_serves_pages_and_hashed_static_files(tmp_path):
     for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"], ["load_demo"]):
         subprocess.run(manage + command, cwd=ROOT, env=env, check=True, capture_output=True)
 
-    port = free_port()
+    sock = listening_socket()
+    port = sock.getsockname()[1]
     server = subprocess.Popen(
         [
             sys.executable,
@@ -48,15 +53,17 @@ def test_gunicorn_serves_pages_and_hashed_static_files(tmp_path):
             "gunicorn",
             "config.wsgi",
             "--bind",
-            f"127.0.0.1:{port}",
+            f"fd://{sock.fileno()}",
             "--workers",
             "1",
         ],
         cwd=ROOT,
         env=env,
+        pass_fds=[sock.fileno()],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    sock.close()  # gunicorn holds its own copy
     try:
         base = f"http://127.0.0.1:{port}"
         for _ in range(100):
