@@ -33,3 +33,14 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+.PHONY: backup restore
+
+# The database to var/backups/<time>.<ext> (VAR_DIR/backups), or to FILE=...
+backup: $(STAMP)
+	$(BIN)/python manage.py backup $(if $(FILE),--output "$(FILE)")
+
+# Replaces the whole database with FILE: naming the file is the confirmation.
+restore: $(STAMP)
+	@test -n "$(FILE)" || { echo "Say which backup to restore: make restore FILE=var/backups/<file>" >&2; exit 2; }
+	$(BIN)/python manage.py restore --yes "$(FILE)"
