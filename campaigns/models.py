@@ -256,7 +256,7 @@ class Signature(models.Model):
     class HoldReason(models.TextChoices):
         ADDRESS = "address", _("Many signatures from one address")
         NETWORK = "network", _("Many signatures from one network")
-        LIMITS_DOWN = "limits_down", _("Rate limits could not be checked")
+        LIMITS_DOWN = "limits_down", _("The abuse limits could not be checked")
 
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="signatures")
     supporter = models.ForeignKey(

@@ -47,18 +47,17 @@ class ZxcvbnValidator:
             password[:ZXCVBN_MAX_LENGTH], user_inputs=SITE_WORDS + self._user_words(user)
         )
         if result["score"] < self.min_score:
-            advice = result["feedback"].get("warning") or ""
+            # zxcvbn's own advice is English only; this sentence is translated.
             raise ValidationError(
                 _(
-                    "This password is too easy to guess. %(advice)s Use a few unrelated words "
-                    "or a password manager's random password."
-                )
-                % {"advice": advice},
+                    "This password is too easy to guess. Use a few unrelated words, or a "
+                    "password manager's random password."
+                ),
                 code="password_too_weak",
             )
 
     def get_help_text(self):
         return _(
             "Your password must be hard to guess: not made of common words, names, dates, "
-            "repeats or this site's words."
+            "repeats or words related to this site."
         )

@@ -55,18 +55,17 @@ class SignatureAdmin(PersonalDataAdminMixin, ExportMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # a signature is invalidated, never deleted: the count must add up
 
-    def _done(self, request, count, singular, plural):
-        self.message_user(request, ngettext(singular, plural, count) % count, messages.SUCCESS)
-
     @admin.action(description=_("Validate the selected held signatures"), permissions=["change"])
     def validate(self, request, queryset):
         done = services.signatures_validate(signatures=queryset)
-        self._done(request, done, "%d signature validated.", "%d signatures validated.")
+        message = ngettext("%d signature validated.", "%d signatures validated.", done)
+        self.message_user(request, message % done, messages.SUCCESS)
 
     @admin.action(description=_("Invalidate the selected signatures"), permissions=["change"])
     def invalidate(self, request, queryset):
         done = services.signatures_invalidate(signatures=queryset)
-        self._done(request, done, "%d signature invalidated.", "%d signatures invalidated.")
+        message = ngettext("%d signature invalidated.", "%d signatures invalidated.", done)
+        self.message_user(request, message % done, messages.SUCCESS)
 
     def get_urls(self):
         return [
@@ -124,7 +123,7 @@ class SignatureAdmin(PersonalDataAdminMixin, ExportMixin, admin.ModelAdmin):
             {
                 **self.admin_site.each_context(request),
                 "opts": self.model._meta,
-                "title": _("Who signed most in the last hour"),
+                "title": _("Where most signatures came from in the last hour"),
                 "trending": services.trending_sources(),
             },
         )

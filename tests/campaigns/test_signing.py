@@ -123,7 +123,7 @@ def test_the_answer_is_the_same_whatever_the_database_holds(client, settings):
     send_outbox()
     [*confirmations, already] = [m for m in mail.outbox if m.to == ["new.person@example.org"]]
     assert len(confirmations) == 1 and "Confirm your signature" in confirmations[0].subject
-    assert "You had already signed" in already.subject
+    assert "You have already signed" in already.subject
 
 
 @pytest.mark.django_db(transaction=True)
