@@ -431,7 +431,9 @@ MESSAGE_IP_LIMITS = [(2, 60), (10, 3600)]
 HEARING_NOTICE_DAYS = env.int("HEARING_NOTICE_DAYS", default=3)
 BIRTHDAY_NOTICE_DAYS = env.int("BIRTHDAY_NOTICE_DAYS", default=10)
 PRIVACY_LINK_MAX_AGE = 24 * 3600
-OUTBOX_CLAIM_TIMEOUT = timedelta(minutes=10)
+# How long a worker's claim on an email lasts; past it, the sweep sends what a dead worker
+# left half done.
+OUTBOX_CLAIM_TIMEOUT = timedelta(seconds=env.float("OUTBOX_CLAIM_SECONDS", default=600))
 # A task sending one email, or the sweep's batch, is stopped after this many seconds.
 OUTBOX_TASK_SOFT_LIMIT = env.int("OUTBOX_TASK_SOFT_LIMIT", default=300)
 OUTBOX_SWEEP_BATCH = env.int("OUTBOX_SWEEP_BATCH", default=2000)

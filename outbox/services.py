@@ -10,6 +10,7 @@ import contextlib
 import hashlib
 import logging
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
@@ -84,9 +85,14 @@ def outbox_send(*, email_id, connection=None):
         final = email.mark_failed(error)
         log = logger.error if final else logger.warning
         log("Email %s not sent (attempt %s): %s", email.pk, email.attempts, error)
+        if isinstance(error, SoftTimeLimitExceeded):
+            raise  # the task's time is up: the sweep stops here, the next one goes on
         return False
     email.mark_sent()
     return True
+
+
+MESSAGES_PER_CONNECTION = 100
 
 
 def outbox_send_due(*, limit=None):
@@ -97,7 +103,13 @@ def outbox_send_due(*, limit=None):
     sent = 0
     connection = get_connection()
     try:
-        for email_id in due.iterator():
+        for number, email_id in enumerate(due.iterator(), start=1):
+            if number % MESSAGES_PER_CONNECTION == 0:
+                _close_quietly(connection)  # providers cap messages per connection
+            # Opened here, the connection stays open across sends (a backend closes only
+            # the connections it opened itself); after a failure the next send reopens it.
+            with contextlib.suppress(Exception):
+                connection.open()
             sent += outbox_send(email_id=email_id, connection=connection)
     finally:
         _close_quietly(connection)

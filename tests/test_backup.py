@@ -9,27 +9,16 @@ import subprocess
 import sys
 from contextlib import closing
 from pathlib import Path
-from urllib.parse import quote
 
 import psycopg
 import pytest
 from django.db import connection
 
 from tests.factories import PrisonerFactory
+from tests.support import database_url
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def database_url(settings_dict):
-    """DATABASE_URL for a database Django is connected to (the test database, in a test)."""
-    if settings_dict["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{settings_dict['NAME']}"
-    user = quote(settings_dict["USER"] or "")
-    password = quote(settings_dict["PASSWORD"] or "")
-    credentials = f"{user}:{password}@" if password else f"{user}@" if user else ""
-    host = f"{settings_dict['HOST'] or 'localhost'}:{settings_dict['PORT'] or 5432}"
-    return f"postgres://{credentials}{host}/{settings_dict['NAME']}"
 
 
 class Scratch:

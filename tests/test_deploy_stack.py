@@ -25,7 +25,7 @@ from django.db import connection
 from campaigns.models import Signature
 from prisoners.models import Prisoner
 from tests.factories import PetitionFactory, PrisonerFactory
-from tests.test_backup import database_url
+from tests.support import database_url
 
 ROOT = Path(__file__).resolve().parent.parent
 NGINX = "/usr/sbin/nginx"

@@ -124,3 +124,25 @@ def test_no_database_lock_is_held_while_talking_to_the_mail_server(settings):
     assert outbox_send(email_id=email.pk)
     assert LockProbeBackend.probe.get("wrote"), LockProbeBackend.probe.get("error")
     connection.close()
+
+
+@pytest.mark.django_db
+def test_the_sweep_sends_over_one_connection(settings):
+    from tests.faults.smtp import SMTPSink
+
+    with SMTPSink() as sink:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", sink.port
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+        for n in range(5):
+            outbox_enqueue(
+                key=f"bulk-{n}",
+                to=f"r{n}@example.org",
+                template="campaigns/email/letter",
+                context={"subject": "s", "body": "b", "name": "n", "official": "o"},
+                hand_over=False,
+            )
+        assert outbox_tasks.send_due_emails() == 5
+        assert len(sink.messages) == 5
+        assert sink.connections == 1
