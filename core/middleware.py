@@ -3,6 +3,8 @@ import time
 from django.conf import settings
 from django.contrib.auth import logout
 from django.shortcuts import render
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 from .exceptions import InvalidLink
 
@@ -47,3 +49,24 @@ class StaffSessionMiddleware:
             if now - started > settings.STAFF_SESSION_MAX_AGE.total_seconds():
                 logout(request)
         return self.get_response(request)
+
+
+class StaffLanguageMiddleware:
+    """The staff pages in the language the staff member's browser asks for. The public
+    site's language comes from its URL (/ru/...); the admin's URLs carry none, so without
+    this Django's LocaleMiddleware would always give them the default language."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.prefix = "/" + settings.ADMIN_URL.lstrip("/")
+
+    def __call__(self, request):
+        if not request.path_info.startswith(self.prefix):
+            return self.get_response(request)
+        language = translation.get_language_from_request(request, check_path=False)
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Accept-Language",))
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+        return response

@@ -395,3 +395,17 @@ def test_every_campaigns_permission_but_personal_data_still_cannot_export(
         assert response.status_code == 403 and b"secret@example.org" not in response.content
     message_page = client.get(changelist("campaigns", "solidaritymessage"))
     assert message_page.status_code == 200
+
+
+def test_staff_pages_follow_the_browsers_language(client, role_client):
+    login = client.get(reverse(LOGIN), HTTP_ACCEPT_LANGUAGE="ru")
+    assert login["Content-Language"] == "ru" and "Accept-Language" in login["Vary"]
+    assert 'lang="ru"' in login.content.decode()
+    staff = role_client(EDITOR)
+    page = staff.get(changelist("prisoners", "prisoner"), HTTP_ACCEPT_LANGUAGE="ru,en;q=0.5")
+    assert page["Content-Language"] == "ru"
+    english = staff.get(changelist("prisoners", "prisoner"), HTTP_ACCEPT_LANGUAGE="en")
+    assert english["Content-Language"] == "en"
+    # The public site keeps taking its language from the address, not the browser.
+    public = client.get("/prisoners/", HTTP_ACCEPT_LANGUAGE="ru")
+    assert 'lang="en"' in public.content.decode()
