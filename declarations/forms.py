@@ -39,10 +39,12 @@ class DeclarationPasteForm(forms.Form):
         text = cleaned.get("upload") or cleaned.get("text") or ""
         if not text.strip() and not self.errors:
             raise forms.ValidationError(_("Paste the text or upload a file."))
-        # Keep the uploaded text in the form, so that confirming does not need the file again.
+        # Keep the uploaded text in the form, so that confirming does not need the file again;
+        # a paste the form refused stays as it was typed, for staff to correct.
         cleaned["text"] = text
-        self.data = self.data.copy()
-        self.data["text"] = text
+        if text:
+            self.data = self.data.copy()
+            self.data["text"] = text
         return cleaned
 
     def choices(self, plan):

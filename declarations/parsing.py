@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from declarations.matching import person_key
+from declarations.models import Declaration, Delegation, Parliamentarian, PoliticalGroup
 
 
 @dataclass
@@ -77,7 +78,9 @@ _COUNTRY_CONNECTORS = frozenset({"of", "and", "the"})
 
 _GROUP = re.compile(r"(?=[A-Z/]{1,8}$)[A-Z]+(?:/[A-Z]+)*")
 _DOC = re.compile(r"\bDoc\b\.?\s*(\d+)", re.IGNORECASE)
-_DECLARATION = re.compile(r"\bWritten\s+declaration\s+No\b\.?\s*(\d+)", re.IGNORECASE)
+# Numbers are read up to nine digits: no PACE number is longer, int() refuses more than
+# 4,300, and the database column holds less than ten.
+_DECLARATION = re.compile(r"\bWritten\s+declaration\s+No\b\.?\s*(\d{1,9})(?!\d)", re.IGNORECASE)
 _EDITION = re.compile(
     r"\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
     r"|\d+(?:st|nd|rd|th))\s+edition\b",
@@ -88,7 +91,7 @@ _DATE = re.compile(r"\b(\d{1,2})\s+(" + "|".join(MONTHS) + r")\s+(\d{4})\b", re.
 _META_FILLER = re.compile(
     r"(?:\bwritten\s+declaration\b|[\s|,;:()/\u00b7\u2022\-\u2013\u2014])*", re.IGNORECASE
 )
-_TOTAL = re.compile(r"Total\s*[=:]\s*(\d+)\.?", re.IGNORECASE)
+_TOTAL = re.compile(r"Total\s*[=:]\s*(\d{1,9})\.?", re.IGNORECASE)
 _LEGEND = re.compile(r"(?:\d+\.\s*)?([A-Z]+(?:/[A-Z]+)*)\s*:\s*(\S.*)")
 _SIGNED = re.compile(r"Signed\b", re.IGNORECASE)
 _DISCLAIMER = re.compile(r"This written declaration does not reflect", re.IGNORECASE)
@@ -105,8 +108,10 @@ _HEADER_JUNK = re.compile(
 _SENTENCE_END = re.compile(r"[.!?:;][\"'\u201d\u2019)\]]*$")
 _INITIAL = re.compile(r"[^\W\d_]\.")
 
-_SUPERSCRIPT = re.compile(r"<sup>.*?</sup>", re.IGNORECASE)
-_TAG = re.compile(r"</?[A-Za-z][^>]*>")
+# Neither pattern may scan past the next tag's start: on a long line of unclosed tags that
+# would take quadratic time (minutes for a pasted megabyte).
+_SUPERSCRIPT = re.compile(r"<sup>(?:(?!<sup>).)*?</sup>", re.IGNORECASE)
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _SUPERSCRIPT_DIGITS = str.maketrans(
     "", "", "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079"
 )
@@ -172,7 +177,7 @@ def parse_signatory(entry: str) -> ParsedSignatory:
         _check_particle(particle)
     honorific, tokens = _split_honorific(name.split())
     surname, given_names = _split_name(tokens)
-    return ParsedSignatory(
+    signatory = ParsedSignatory(
         line=line,
         honorific=honorific,
         surname=" ".join([*particles, surname]),
@@ -180,6 +185,19 @@ def parse_signatory(entry: str) -> ParsedSignatory:
         country=country,
         group_code=group_code,
     )
+    for label, value, limit in (
+        ("honorific", signatory.honorific, _max_length(Parliamentarian, "honorific")),
+        ("surname", signatory.surname, _max_length(Parliamentarian, "surname")),
+        ("given names", signatory.given_names, _max_length(Parliamentarian, "given_names")),
+        ("country", signatory.country, _max_length(Delegation, "name")),
+    ):
+        if len(value) > limit:
+            raise ValueError(f"The {label} is longer than {limit} characters.")
+    return signatory
+
+
+def _max_length(model, name: str) -> int:
+    return model._meta.get_field(name).max_length
 
 
 # Signatory entries
@@ -360,17 +378,33 @@ def _collect_web_list(lines: list[_Line], start: int, head: str) -> _WebList:
     parts = [_Line(lines[start].number, head)]
     used = {start}
     index = start + 1
+    # The list so far from its last ";" on: all the tests below need, and kept short so
+    # that a long list is read in linear time.
+    tail = head[head.rfind(";") :] if ";" in head else head
     while True:
         following = next((later for later in range(index, len(lines)) if lines[later].text), None)
         if following is None:
             break
-        so_far = " ".join(part.text for part in parts)
-        if not _continues_web_list(so_far, lines[following].text, following == index):
+        text = lines[following].text
+        if not _continues_web_list(tail, text, following == index):
             break
-        parts.append(lines[following])
+        if _starts_new_entry(tail, text):
+            text = f"; {text}"  # a list pasted one signatory a line
+        parts.append(_Line(lines[following].number, text))
         used.add(following)
         index = following + 1
+        joined = f"{tail} {text}"
+        tail = joined[joined.rfind(";") :] if ";" in joined else joined
     return _WebList(_split_entries(parts), used)
+
+
+def _starts_new_entry(tail: str, following: str) -> bool:
+    """A line that is a whole signatory after a whole one, with no ";" between them."""
+    if tail.rstrip().endswith((";", ",")) or following.startswith(";"):
+        return False
+    last = tail.rsplit(";", 1)[-1].strip()
+    first = following.split(";", 1)[0].strip()
+    return bool(_HONORIFIC.match(following)) and _parses(last) and _parses(first)
 
 
 def _continues_web_list(so_far: str, following: str, adjacent: bool) -> bool:
@@ -568,6 +602,21 @@ def _check(result: ParsedDeclaration) -> None:
         result.errors.append("No declaration number was found.")
     if not result.title:
         result.errors.append("No title was found.")
+    # A value longer than its column is a misreading (a paragraph taken for the title), and
+    # the database would refuse it.
+    for label, value, limit in (
+        ("title", result.title, _max_length(Declaration, "title")),
+        ("document number", result.document_number, _max_length(Declaration, "document_number")),
+        ("edition", result.edition, _max_length(Declaration, "edition")),
+        *(
+            (f"name of group {code}", name, _max_length(PoliticalGroup, "name"))
+            for code, name in result.legend.items()
+        ),
+    ):
+        if len(value) > limit:
+            result.errors.append(
+                f"The {label} read is {len(value)} characters long, over the {limit} it may be."
+            )
     if not result.document_number:
         result.warnings.append("No document number (Doc. N) was found.")
     if result.date is None:

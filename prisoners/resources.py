@@ -26,6 +26,26 @@ from core.spreadsheets import unneutralise
 from .models import AlternativeName, Article, Case, Prisoner, Source, TimelineEvent
 
 
+def _fits(value, model, field, what):
+    """The value, or ValueError naming what is too long: related rows are saved without a
+    model form, and PostgreSQL would refuse them with a message that names no column."""
+    limit = model._meta.get_field(field).max_length
+    if len(value) > limit:
+        raise ValueError(f"{what} is {len(value)} characters long; at most {limit} fit.")
+    return value
+
+
+class WholeNumberWidget(widgets.IntegerWidget):
+    """A whole number, or an error that says so (the default reports a decimal module
+    exception class, without the column)."""
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row=row, **kwargs)
+        except (ValueError, ArithmeticError) as error:
+            raise ValueError(f"'{value}' is not a whole number.") from error
+
+
 def _cell(value):
     """A spreadsheet cell as the model sees it. Empty cells are read as None, to the model
     an empty cell is ""; XLSX dates come back as midnight datetimes; and a text cell that an
@@ -51,6 +71,7 @@ class CaseWidget(widgets.ForeignKeyWidget):
         title = (value or "").strip()
         if not title:
             return None
+        _fits(title, Case, "title", "The case title")
         slug = slugify(title)[:200]
         if not slug:
             raise ValueError(f"'{title}' cannot name a case: use letters or digits.")
@@ -75,6 +96,8 @@ class ArticleListWidget(widgets.ManyToManyWidget):
                     "brackets, e.g. 405 (participation in an extremist organisation)."
                 )
             number, title = match["number"], (match["title"] or "").strip()
+            _fits(number, Article, "number", f"Article number {number[:20]}")
+            _fits(title, Article, "title", f"The title of article {number}")
             article = Article.objects.filter(number=number).first()
             if article is None:
                 if not title:
@@ -122,10 +145,16 @@ class LinesWidget(widgets.Widget):
         return joiner.join(" | ".join(item) for item in value or ())
 
 
+def parse_alternative_name(parts):
+    return (_fits(parts[0], AlternativeName, "name", "An alternative spelling"),)
+
+
 def parse_source(parts):
     url, title, date = parts
     if not title:
         raise ValueError("a source needs a title.")
+    _fits(title, Source, "title", "A source's title")
+    _fits(url, Source, "url", "A source's URL")
     if url and not url.startswith(("http://", "https://")):
         raise ValueError(f"'{url}' is not a web address.")
     if date:
@@ -144,6 +173,7 @@ def parse_event(parts):
         )
     if not description:
         raise ValueError("an event needs a description.")
+    _fits(description, TimelineEvent, "description", "An event's description")
     if not source:
         raise ValueError("an event needs its source (a URL or the title of a source).")
     return (date, kind, description, source)
@@ -185,16 +215,19 @@ def read_events(prisoner):
 
 class PrisonerResource(resources.ModelResource):
     case = fields.Field(attribute="case", column_name="case", widget=CaseWidget())
+    sentence_years = fields.Field(
+        attribute="sentence_years", column_name="sentence_years", widget=WholeNumberWidget()
+    )
     sentence_months = fields.Field(
         attribute="sentence_months",
         column_name="sentence_months",
-        widget=widgets.IntegerWidget(),
+        widget=WholeNumberWidget(),
         default=0,
     )
     charges = fields.Field(attribute="charges", column_name="charges", widget=ArticleListWidget())
     alternative_names = RelatedRowsField(
         "alternative_names",
-        LinesWidget(1, lambda parts: (parts[0],), separator=";"),
+        LinesWidget(1, parse_alternative_name, separator=";"),
         read_alternative_names,
     )
     sources = RelatedRowsField("sources", LinesWidget(3, parse_source), read_sources)
@@ -256,7 +289,16 @@ class PrisonerResource(resources.ModelResource):
         """Refuse a file that is not a prisoner list at all, before any row is read."""
         headers = [str(h or "").strip() for h in (dataset.headers or [])]
         missing = [column for column in self.REQUIRED_COLUMNS if column not in headers]
+        twice = sorted({header for header in headers if header and headers.count(header) > 1})
+        if twice:
+            dataset.wipe()
+            raise ValueError(
+                f"These columns appear more than once: {', '.join(twice)}. Keep one of each."
+            )
         if not dataset.dict or missing:
+            # django-import-export reads the rows even after this error, and a file without
+            # a header row has rows without column names: leave none to read.
+            dataset.wipe()
             raise ValueError(
                 "This file is not a prisoner list: the first row must name the columns, "
                 f"and {', '.join(missing) or 'rows'} are missing. Export the list from the "

@@ -2,6 +2,7 @@ from pathlib import Path
 
 import tablib
 from django.db import transaction
+from tablib.exceptions import InvalidDimensions
 
 from .resources import PrisonerResource
 
@@ -16,7 +17,10 @@ def prisoners_import(*, path, dry_run=False):
     """
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
-        dataset = tablib.Dataset().load(path.read_bytes(), format="xlsx")
+        try:
+            dataset = tablib.Dataset().load(path.read_bytes(), format="xlsx")
+        except Exception as error:  # openpyxl raises many kinds on a file that is no workbook
+            raise ValueError(f"{path.name} cannot be read as an XLSX workbook.") from error
     else:
         try:
             text = path.read_text(encoding="utf-8-sig")
@@ -24,14 +28,22 @@ def prisoners_import(*, path, dry_run=False):
             raise ValueError(
                 f"{path.name} is not UTF-8 text: save it as “CSV UTF-8” and try again."
             ) from error
-        dataset = tablib.Dataset().load(text, format="csv") if text.strip() else tablib.Dataset()
+        try:
+            dataset = (
+                tablib.Dataset().load(text, format="csv") if text.strip() else tablib.Dataset()
+            )
+        except InvalidDimensions as error:
+            raise ValueError(
+                f"{path.name} has a row with more cells than the first row names columns."
+            ) from error
     with transaction.atomic():
         result = PrisonerResource().import_data(
             dataset,
             dry_run=dry_run,
             raise_errors=False,
             use_transactions=True,
-            collect_failed_rows=True,
+            # No collect_failed_rows: nothing reads the failed rows, and collecting them
+            # crashes on a file that names a column twice.
         )
         if result.has_errors() or result.has_validation_errors():
             transaction.set_rollback(True)

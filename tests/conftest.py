@@ -9,7 +9,9 @@ from django.db import transaction
 def fresh_cache():
     """Rate-limit counters, and a broker failure seen by one test, must not leak into the
     next test."""
+    from django.conf import settings
     from django.core.cache import cache
+    from django.utils import translation
 
     from core import ratelimit
     from outbox import handover
@@ -17,6 +19,7 @@ def fresh_cache():
     cache.clear()
     yield
     cache.clear()
+    translation.activate(settings.LANGUAGE_CODE)  # a request under /ru/ leaves Russian on
     handover.wait_until_handed_over()
     handover.reset()
     ratelimit.reset()

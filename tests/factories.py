@@ -58,7 +58,8 @@ class AlternativeNameFactory(factory.django.DjangoModelFactory):
         model = AlternativeName
 
     prisoner = factory.SubFactory(PrisonerFactory)
-    name = factory.Faker("name")
+    # A sequence, not random names: two alike for one prisoner break a unique constraint.
+    name = factory.Sequence(lambda n: f"Other Spelling {n}")
 
 
 class SourceFactory(factory.django.DjangoModelFactory):

@@ -176,3 +176,19 @@ def test_admin_import_shows_errors_and_offers_no_confirm(admin_client, demo_data
     assert 'name="confirm"' not in html
     empty = admin_client.post(url, {"assembly": services.assembly_pace().pk, "text": ""})
     assert "Paste the text or upload a file." in empty.content.decode()
+
+
+def test_a_paste_the_form_refuses_is_kept_for_correction(admin_client):
+    from django.urls import reverse
+
+    from tests.factories import AssemblyFactory
+
+    assembly = AssemblyFactory()
+    text = "Written declaration No. 1\x00 with a stray NUL"
+    response = admin_client.post(
+        reverse("admin:declarations_declaration_import_text"),
+        {"assembly": assembly.pk, "text": text},
+    )
+    assert response.status_code == 200
+    assert "Null characters are not allowed." in response.content.decode()
+    assert "with a stray NUL" in response.content.decode()

@@ -1,6 +1,7 @@
 """Staff imports: previews, per-row errors, and nothing half-imported."""
 
 import io
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -208,3 +209,18 @@ def test_xlsx_export_imports_again_unchanged(admin_client, demo_data, tmp_path):
         [r.error_dict for r in result.invalid_rows],
     )
     assert result.totals["skip"] == 48
+
+
+def test_a_column_named_twice_is_refused(tmp_path):
+    from prisoners.services import prisoners_import
+
+    demo = (
+        Path(__file__).resolve().parents[2] / "prisoners" / "demo_data" / "kazakhstan-2025-02.csv"
+    )
+    header, first_row = demo.read_text(encoding="utf-8").splitlines()[:2]
+    path = tmp_path / "twice.csv"
+    path.write_text(f"{header},summary\n{first_row},Another summary\n", encoding="utf-8")
+    result = prisoners_import(path=path)
+    assert result.has_errors()
+    assert "more than once: summary" in str(result.base_errors[0].error)
+    assert not Prisoner.objects.exists()
