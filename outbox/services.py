@@ -77,6 +77,10 @@ def outbox_send(*, email_id, connection=None):
             return False
         email.context = {**email.context, **context}
     try:
+        if connection is not None:
+            # Opened here, a shared connection stays open across sends (a backend closes
+            # only the connections it opened itself); a failure to open is this email's.
+            connection.open()
         message = build_message(email, connection=connection)
         message.send()
     except Exception as error:
@@ -106,10 +110,6 @@ def outbox_send_due(*, limit=None):
         for number, email_id in enumerate(due.iterator(), start=1):
             if number % MESSAGES_PER_CONNECTION == 0:
                 _close_quietly(connection)  # providers cap messages per connection
-            # Opened here, the connection stays open across sends (a backend closes only
-            # the connections it opened itself); after a failure the next send reopens it.
-            with contextlib.suppress(Exception):
-                connection.open()
             sent += outbox_send(email_id=email_id, connection=connection)
     finally:
         _close_quietly(connection)
