@@ -4,6 +4,7 @@ an address is known, no formulas in staff spreadsheets, no IP address, no cookie
 import datetime
 import io
 import re
+import time
 import urllib.parse
 
 import pytest
@@ -175,8 +176,15 @@ def test_rate_limit_counters_live_only_as_long_as_their_window(client, settings)
     )
     address_key = f"rl:sign:a:{fingerprints.address_key('203.0.113.77')}:60"
     assert cache.get(address_key) == 1
-    expiry = cache._expire_info[cache.make_and_validate_key(address_key)]
-    assert 0 < expiry - __import__("time").time() <= 60
+    assert 0 < _seconds_to_live(address_key) <= 60
+
+
+def _seconds_to_live(key):
+    """What the cache in use says of the key's lifetime: Redis in CI, local memory here."""
+    full_key = cache.make_and_validate_key(key)
+    if hasattr(cache, "_expire_info"):
+        return cache._expire_info[full_key] - time.time()
+    return cache._cache.get_client(full_key).ttl(full_key)
 
 
 def test_fingerprints_of_old_signatures_are_purged(settings):
