@@ -12,9 +12,9 @@ from prisoners.models import Case
 
 from . import services
 from .forms import DeclarationPasteForm, InviteForm
-from .models import Assembly, Declaration, Delegation, Parliamentarian, PoliticalGroup, Signature
+from .models import Assembly, Declaration, Delegation, Parliamentarian, PoliticalGroup, Signatory
 from .parsing import parse_declaration
-from .resources import SignatureResource
+from .resources import SignatoryResource
 
 
 class PoliticalGroupInline(admin.TabularInline):
@@ -75,8 +75,8 @@ class SignedAboutCaseFilter(admin.SimpleListFilter):
         if not self.value() or not self.value().isdigit():
             return queryset
         return queryset.filter(
-            signatures__state=Signature.State.SIGNED,
-            signatures__declaration__prisoners__case_id=int(self.value()),
+            signatories__status=Signatory.Status.SIGNED,
+            signatories__declaration__prisoners__case_id=int(self.value()),
         ).distinct()
 
 
@@ -152,12 +152,12 @@ class ParliamentarianAdmin(admin.ModelAdmin):
         )
 
 
-class SignatureInline(admin.TabularInline):
-    model = Signature
+class SignatoryInline(admin.TabularInline):
+    model = Signatory
     extra = 0
     fields = [
         "parliamentarian",
-        "state",
+        "status",
         "position",
         "invited_at",
         "invitation_sent_at",
@@ -169,7 +169,7 @@ class SignatureInline(admin.TabularInline):
     # The state moves through the actions on the signature list, which check each move and
     # keep the member's delegation and group at signing.
     readonly_fields = [
-        "state",
+        "status",
         "invited_at",
         "invitation_sent_at",
         "reminder_count",
@@ -217,7 +217,7 @@ class DeclarationAdmin(ExportMixin, admin.ModelAdmin):
     list_filter = ["assembly", "status"]
     search_fields = ["title", "body", "document_number"]
     autocomplete_fields = ["prisoners"]
-    inlines = [SignatureInline]
+    inlines = [SignatoryInline]
     readonly_fields = ["threshold_detail", "word_count_note", "suggested_prisoners"]
     fieldsets = [
         (None, {"fields": ["assembly", "title", "body", "word_count_note", "status"]}),
@@ -235,7 +235,7 @@ class DeclarationAdmin(ExportMixin, admin.ModelAdmin):
     ]
     actions = [*TRANSITION_ACTIONS, "export_pace"]
     ordering = ["-published_on", "-created_at"]
-    resource_classes = [SignatureResource]
+    resource_classes = [SignatoryResource]
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_threshold_counts()
@@ -262,7 +262,7 @@ class DeclarationAdmin(ExportMixin, admin.ModelAdmin):
 
     def get_export_queryset(self, request):
         declarations = super().get_export_queryset(request)
-        return Signature.objects.filter(declaration__in=declarations.values("pk"))
+        return Signatory.objects.filter(declaration__in=declarations.values("pk"))
 
     @admin.display(description=_("threshold"))
     def threshold_progress(self, declaration):
@@ -284,7 +284,7 @@ class DeclarationAdmin(ExportMixin, admin.ModelAdmin):
     def threshold_detail(self, declaration):
         if declaration.pk is None:
             return "—"
-        signatures = reverse("admin:declarations_signature_changelist")
+        signatures = reverse("admin:declarations_signatory_changelist")
         return format_html(
             '{}<br><a href="{}?declaration__id__exact={}">{}</a>',
             self.threshold_progress(declaration),
@@ -413,19 +413,19 @@ class DeclarationAdmin(ExportMixin, admin.ModelAdmin):
         )
 
 
-@admin.register(Signature)
-class SignatureAdmin(ExportMixin, admin.ModelAdmin):
+@admin.register(Signatory)
+class SignatoryAdmin(ExportMixin, admin.ModelAdmin):
     list_display = [
         "parliamentarian",
         "declaration",
-        "state",
+        "status",
         "invited_at",
         "reminder_count",
         "signed_at",
         "delegation_at_signing",
         "group_at_signing",
     ]
-    list_filter = ["state", "declaration"]
+    list_filter = ["status", "declaration"]
     search_fields = [
         "parliamentarian__surname",
         "parliamentarian__given_names",
@@ -439,7 +439,7 @@ class SignatureAdmin(ExportMixin, admin.ModelAdmin):
     ]
     autocomplete_fields = ["parliamentarian", "declaration"]
     readonly_fields = [
-        "state",
+        "status",
         "signed_at",
         "delegation_at_signing",
         "group_at_signing",
@@ -448,7 +448,7 @@ class SignatureAdmin(ExportMixin, admin.ModelAdmin):
         "reminder_count",
     ]
     actions = ["record_signed", "record_pledged", "record_declined"]
-    resource_classes = [SignatureResource]
+    resource_classes = [SignatoryResource]
 
     def _apply(self, request, queryset, do):
         done = 0

@@ -17,7 +17,7 @@ class DeclarationsConfig(AppConfig):
 
         auditlog.register(models.Declaration, m2m_fields={"prisoners"})
         for model in (
-            models.Signature,
+            models.Signatory,
             models.Parliamentarian,
             models.Assembly,
             models.PoliticalGroup,

@@ -82,12 +82,12 @@ class Delegation(models.Model):
 class ParliamentarianQuerySet(models.QuerySet):
     def with_signature_counts(self, *, prisoners=None):
         """Signed declarations, in all and (optionally) on the given prisoners."""
-        signed = Q(signatures__state=Signature.State.SIGNED)
-        counts = {"signed_count": Count("signatures", filter=signed, distinct=True)}
+        signed = Q(signatories__status=Signatory.Status.SIGNED)
+        counts = {"signed_count": Count("signatories", filter=signed, distinct=True)}
         if prisoners is not None:
             counts["signed_on_prisoners"] = Count(
-                "signatures__declaration",
-                filter=signed & Q(signatures__declaration__prisoners__in=prisoners),
+                "signatories__declaration",
+                filter=signed & Q(signatories__declaration__prisoners__in=prisoners),
                 distinct=True,
             )
         return self.annotate(**counts)
@@ -202,21 +202,21 @@ class DeclarationQuerySet(models.QuerySet):
 
     def with_threshold_counts(self):
         """Counts behind the threshold, in the same query as the declarations."""
-        signed = Q(signatures__state=Signature.State.SIGNED)
+        signed = Q(signatories__status=Signatory.Status.SIGNED)
         counted_group = (
             signed
-            & Q(signatures__group_at_signing__isnull=False)
+            & Q(signatories__group_at_signing__isnull=False)
             & (
-                Q(signatures__group_at_signing__is_non_attached=False)
+                Q(signatories__group_at_signing__is_non_attached=False)
                 | Q(assembly__non_attached_count_as_group=True)
             )
         )
         return self.select_related("assembly").annotate(
-            signed_count=Count("signatures", filter=signed, distinct=True),
+            signed_count=Count("signatories", filter=signed, distinct=True),
             delegation_count=Count(
-                "signatures__delegation_at_signing", filter=signed, distinct=True
+                "signatories__delegation_at_signing", filter=signed, distinct=True
             ),
-            group_count=Count("signatures__group_at_signing", filter=counted_group, distinct=True),
+            group_count=Count("signatories__group_at_signing", filter=counted_group, distinct=True),
         )
 
 
@@ -371,16 +371,16 @@ class Declaration(models.Model):
         self._move("lapse")
 
 
-class SignatureQuerySet(models.QuerySet):
+class SignatoryQuerySet(models.QuerySet):
     def signed(self):
-        return self.filter(state=Signature.State.SIGNED)
+        return self.filter(status=Signatory.Status.SIGNED)
 
     def due_for_reminder(self, now, *, every, max_reminders):
         """Invitations not answered, nor reminded within `every`, on declarations that are
         still open and still short of their threshold."""
         today = timezone.localdate(now)
         return self.filter(
-            state=Signature.State.INVITED,
+            status=Signatory.Status.INVITED,
             reminder_count__lt=max_reminders,
             invited_at__lte=now - every,
             declaration__status=Declaration.Status.COLLECTING,
@@ -391,23 +391,23 @@ class SignatureQuerySet(models.QuerySet):
         )
 
 
-class Signature(models.Model):
+class Signatory(models.Model):
     """A parliamentarian's invitation to, pledge for, or signature of one declaration."""
 
-    class State(models.TextChoices):
+    class Status(models.TextChoices):
         INVITED = "invited", _("Invited")
         PLEDGED = "pledged", _("Pledged")
         SIGNED = "signed", _("Signed")
         DECLINED = "declined", _("Declined")
 
     declaration = models.ForeignKey(
-        Declaration, on_delete=models.CASCADE, related_name="signatures"
+        Declaration, on_delete=models.CASCADE, related_name="signatories"
     )
     parliamentarian = models.ForeignKey(
-        Parliamentarian, on_delete=models.PROTECT, related_name="signatures"
+        Parliamentarian, on_delete=models.PROTECT, related_name="signatories"
     )
-    state = models.CharField(
-        _("state"), max_length=10, choices=State.choices, default=State.INVITED
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.INVITED
     )
     position = models.PositiveSmallIntegerField(
         _("position in the printed list"), null=True, blank=True
@@ -435,7 +435,7 @@ class Signature(models.Model):
         related_name="+",
     )
 
-    objects = SignatureQuerySet.as_manager()
+    objects = SignatoryQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "parliamentarian__surname"]
@@ -446,17 +446,17 @@ class Signature(models.Model):
                 fields=["declaration", "parliamentarian"], name="one_signature_per_member"
             ),
             models.CheckConstraint(
-                condition=~Q(state="signed") | Q(delegation_at_signing__isnull=False),
-                name="signature_keeps_its_delegation",
+                condition=~Q(status="signed") | Q(delegation_at_signing__isnull=False),
+                name="signatory_keeps_its_delegation",
             ),
         ]
 
     def __str__(self):
-        return f"{self.parliamentarian} · {self.get_state_display()}"
+        return f"{self.parliamentarian} · {self.get_status_display()}"
 
     def _refuse_if_signed(self):
         if (
-            self.state == self.State.SIGNED
+            self.status == self.Status.SIGNED
             and not self.declaration.assembly.signatures_withdrawable
         ):
             raise ValidationError(
@@ -467,12 +467,12 @@ class Signature(models.Model):
 
     def record_invitation_sent(self, at=None):
         self.invitation_sent_at = at or timezone.now()
-        Signature.objects.filter(pk=self.pk).update(invitation_sent_at=self.invitation_sent_at)
+        Signatory.objects.filter(pk=self.pk).update(invitation_sent_at=self.invitation_sent_at)
 
     def record_reminder(self, at):
         """Count one more reminder, unless another run counted it first. Returns whether
         this call did."""
-        won = Signature.objects.filter(pk=self.pk, reminder_count=self.reminder_count).update(
+        won = Signatory.objects.filter(pk=self.pk, reminder_count=self.reminder_count).update(
             reminder_count=self.reminder_count + 1, reminded_at=at
         )
         if won:
@@ -482,19 +482,19 @@ class Signature(models.Model):
 
     def pledge(self):
         self._refuse_if_signed()
-        self.state = self.State.PLEDGED
+        self.status = self.Status.PLEDGED
         self.responded_at = timezone.now()
-        self.save(update_fields=["state", "responded_at"])
+        self.save(update_fields=["status", "responded_at"])
 
     def decline(self):
         self._refuse_if_signed()
-        self.state = self.State.DECLINED
+        self.status = self.Status.DECLINED
         self.responded_at = timezone.now()
-        self.save(update_fields=["state", "responded_at"])
+        self.save(update_fields=["status", "responded_at"])
 
     def sign(self, at=None):
         """Record the signature with the member's delegation and group of this moment."""
-        if self.state == self.State.SIGNED:
+        if self.status == self.Status.SIGNED:
             return
         member = self.parliamentarian
         if member.delegation_id is None:
@@ -503,7 +503,7 @@ class Signature(models.Model):
                 % {"name": member},
                 code="no_delegation",
             )
-        self.state = self.State.SIGNED
+        self.status = self.Status.SIGNED
         self.signed_at = at or timezone.now()
         self.responded_at = self.responded_at or self.signed_at
         self.delegation_at_signing_id = member.delegation_id

@@ -1,9 +1,9 @@
 from import_export import fields, resources
 
-from .models import Signature
+from .models import Signatory
 
 
-class SignatureResource(resources.ModelResource):
+class SignatoryResource(resources.ModelResource):
     """Signatories for spreadsheets; contact details stay out."""
 
     declaration = fields.Field(
@@ -14,10 +14,10 @@ class SignatureResource(resources.ModelResource):
     given_names = fields.Field(attribute="parliamentarian__given_names", column_name="given_names")
     delegation = fields.Field(attribute="delegation_at_signing__name", column_name="country")
     group = fields.Field(attribute="group_at_signing__code", column_name="group")
-    state = fields.Field(attribute="get_state_display", column_name="state")
+    status = fields.Field(attribute="get_status_display", column_name="status")
 
     class Meta:
-        model = Signature
+        model = Signatory
         fields = [
             "declaration",
             "title",
@@ -25,7 +25,7 @@ class SignatureResource(resources.ModelResource):
             "given_names",
             "delegation",
             "group",
-            "state",
+            "status",
             "signed_at",
         ]
         export_order = fields

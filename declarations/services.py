@@ -23,7 +23,7 @@ from .models import (
     Delegation,
     Parliamentarian,
     PoliticalGroup,
-    Signature,
+    Signatory,
 )
 
 logger = logging.getLogger(__name__)
@@ -197,11 +197,11 @@ def declaration_import(*, parsed, assembly, choices=None):
         elif not member.honorific and signatory.honorific:
             member.honorific = signatory.honorific
             member.save(update_fields=["honorific"])
-        Signature.objects.get_or_create(
+        Signatory.objects.get_or_create(
             declaration=declaration,
             parliamentarian=member,
             defaults={
-                "state": Signature.State.SIGNED,
+                "status": Signatory.Status.SIGNED,
                 "position": plan_row.index + 1,
                 "signed_at": signed_at,
                 "responded_at": signed_at,
@@ -253,7 +253,7 @@ def pledge_signature_from_token(token):
     data = signing.TimestampSigner(salt=PLEDGE_SALT).unsign_object(
         token, max_age=settings.DECLARATION_LINK_MAX_AGE
     )
-    return Signature.objects.select_related("declaration__assembly", "parliamentarian").get(
+    return Signatory.objects.select_related("declaration__assembly", "parliamentarian").get(
         pk=data["s"], parliamentarian_id=data["p"], declaration_id=data["d"]
     )
 
@@ -309,7 +309,7 @@ def invitations_create(*, declaration, parliamentarians):
     now = timezone.now()
     created = []
     for member in parliamentarians:
-        signature, was_created = Signature.objects.get_or_create(
+        signature, was_created = Signatory.objects.get_or_create(
             declaration=declaration, parliamentarian=member, defaults={"invited_at": now}
         )
         if was_created:
@@ -325,7 +325,7 @@ def invitation_remind(*, signature_id, now=None):
     one wins the conditional update and writes the reminder."""
     now = now or timezone.now()
     signature = (
-        Signature.objects.select_related("declaration__assembly", "parliamentarian")
+        Signatory.objects.select_related("declaration__assembly", "parliamentarian")
         .filter(pk=signature_id)
         .due_for_reminder(
             now,
@@ -421,7 +421,7 @@ def signatories_pace_layout(*, declaration):
     """The signatory list as PACE prints it: "SURNAME First, Country, GROUP" lines, the total
     and the legend of the groups that appear."""
     signatures = (
-        declaration.signatures.signed()
+        declaration.signatories.signed()
         .select_related("parliamentarian", "delegation_at_signing", "group_at_signing")
         .order_by("position", "parliamentarian__surname")
     )

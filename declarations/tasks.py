@@ -3,13 +3,13 @@ from django.conf import settings
 from django.utils import timezone
 
 from . import services
-from .models import Signature
+from .models import Signatory
 
 
 @shared_task(ignore_result=True)
 def send_reminders():
     now = timezone.now()
-    due = Signature.objects.due_for_reminder(
+    due = Signatory.objects.due_for_reminder(
         now,
         every=settings.DECLARATION_REMINDER_EVERY,
         max_reminders=settings.DECLARATION_MAX_REMINDERS,

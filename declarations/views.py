@@ -15,7 +15,7 @@ from core.exceptions import InvalidLink
 from prisoners.models import Prisoner
 
 from . import services
-from .models import Declaration, Parliamentarian, Signature
+from .models import Declaration, Parliamentarian, Signatory
 
 
 class DeclarationListView(ListView):
@@ -50,8 +50,8 @@ class DeclarationDetailView(DetailView):
                     "campaigns", queryset=Campaign.objects.public(), to_attr="public_campaigns"
                 ),
                 Prefetch(
-                    "signatures",
-                    queryset=Signature.objects.signed()
+                    "signatories",
+                    queryset=Signatory.objects.signed()
                     .select_related("parliamentarian", "delegation_at_signing", "group_at_signing")
                     .order_by("delegation_at_signing__name", "parliamentarian__surname"),
                     to_attr="signed",
@@ -80,8 +80,8 @@ class ParliamentarianDetailView(DetailView):
     def get_queryset(self):
         return Parliamentarian.objects.select_related("delegation", "group").prefetch_related(
             Prefetch(
-                "signatures",
-                queryset=Signature.objects.signed()
+                "signatories",
+                queryset=Signatory.objects.signed()
                 .filter(declaration__status__in=Declaration.PUBLIC_STATUSES)
                 .select_related("declaration", "group_at_signing", "delegation_at_signing")
                 .order_by("-declaration__published_on"),
@@ -104,7 +104,7 @@ def pledge(request, token):
         signature = services.pledge_signature_from_token(token)
     except signing.SignatureExpired as error:
         raise InvalidLink("expired", _("Write to us and we will send you a new one.")) from error
-    except (signing.BadSignature, Signature.DoesNotExist, KeyError, TypeError) as error:
+    except (signing.BadSignature, Signatory.DoesNotExist, KeyError, TypeError) as error:
         raise InvalidLink("invalid") from error
     if signature.declaration.status not in Declaration.PUBLIC_STATUSES:
         raise Http404  # a withdrawn declaration is no longer anyone's position

@@ -9,7 +9,7 @@ from declarations.models import (
     Delegation,
     Parliamentarian,
     PoliticalGroup,
-    Signature,
+    Signatory,
 )
 from prisoners.models import AlternativeName, Article, Case, Prisoner, Source, TimelineEvent
 
@@ -135,9 +135,9 @@ class DeclarationFactory(factory.django.DjangoModelFactory):
     status = Declaration.Status.COLLECTING
 
 
-class SignatureFactory(factory.django.DjangoModelFactory):
+class SignatoryFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = Signature
+        model = Signatory
 
     declaration = factory.SubFactory(DeclarationFactory)
     parliamentarian = factory.SubFactory(ParliamentarianFactory)

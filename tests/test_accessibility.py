@@ -263,7 +263,7 @@ def demo_objects():
         petition=Petition.objects.get(campaign=campaign),
         letter=LetterAction.objects.get(campaign=campaign),
         declaration=declaration,
-        member=Parliamentarian.objects.filter(signatures__declaration=declaration).first(),
+        member=Parliamentarian.objects.filter(signatories__declaration=declaration).first(),
     )
 
 

@@ -18,7 +18,7 @@ from tests.factories import (
     DeclarationFactory,
     ParliamentarianFactory,
     PrisonerFactory,
-    SignatureFactory,
+    SignatoryFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -71,14 +71,14 @@ def drafts(demo_data):
     for status in ("draft", "withdrawn"):
         declaration = DeclarationFactory(title=f"{MARK} {status} declaration", status=status)
         declaration.prisoners.add(prisoner)
-        SignatureFactory(
+        SignatoryFactory(
             declaration=declaration,
             parliamentarian=member,
-            state="signed",
+            status="signed",
             delegation_at_signing=member.delegation,
         )
         objects[status] = declaration
-    objects["invitation"] = SignatureFactory(declaration=objects["withdrawn"])
+    objects["invitation"] = SignatoryFactory(declaration=objects["withdrawn"])
     return objects
 
 

@@ -13,7 +13,7 @@ from tests.factories import (
     ParliamentarianFactory,
     PetitionFactory,
     PrisonerFactory,
-    SignatureFactory,
+    SignatoryFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -80,10 +80,10 @@ def test_parliamentarian_lists(admin_client):
     def members(n):
         declaration = DeclarationFactory(status="published")
         for member in ParliamentarianFactory.create_batch(n):
-            SignatureFactory(
+            SignatoryFactory(
                 declaration=declaration,
                 parliamentarian=member,
-                state="signed",
+                status="signed",
                 delegation_at_signing=member.delegation,
                 group_at_signing=member.group,
             )
@@ -98,5 +98,5 @@ def test_parliamentarian_lists(admin_client):
     assert few_count == many_count <= 14
     counts = [page_queries(client, d.get_absolute_url()) for d in (few, many)]
     assert counts[0] == counts[1] <= 5
-    member = many.signatures.first().parliamentarian
+    member = many.signatories.first().parliamentarian
     assert page_queries(client, member.get_absolute_url()) <= 3

@@ -53,7 +53,7 @@ MATRIX = [
     (lambda: changelist("declarations", "declaration"), {CAMPAIGNER, ADMINISTRATOR}),
     (lambda: reverse("admin:declarations_declaration_import_text"), {CAMPAIGNER, ADMINISTRATOR}),
     (lambda: changelist("declarations", "parliamentarian"), {CAMPAIGNER, ADMINISTRATOR}),
-    (lambda: reverse("admin:declarations_signature_export"), {CAMPAIGNER, ADMINISTRATOR}),
+    (lambda: reverse("admin:declarations_signatory_export"), {CAMPAIGNER, ADMINISTRATOR}),
     (
         lambda: reverse("admin:campaigns_signature_trending"),
         {CAMPAIGNER, DATA_PROTECTION_OFFICER, ADMINISTRATOR},

@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from declarations import services
-from declarations.models import Declaration, Parliamentarian, Signature
+from declarations.models import Declaration, Parliamentarian, Signatory
 from declarations.parsing import parse_declaration
 from prisoners.models import Prisoner
 
@@ -27,11 +27,11 @@ We call for the release of Marat Zhylanbaev and Askar Sembai, and of all politic
 
 def test_demo_declarations_figures(demo_data):
     assert Declaration.objects.count() == 3
-    assert Signature.objects.signed().count() == 63
+    assert Signatory.objects.signed().count() == 63
     assert Parliamentarian.objects.count() == 55
     schennach = Parliamentarian.objects.get(surname="SCHENNACH")
-    assert schennach.signatures.count() == 3
-    counts = {d.declaration_number: d.signatures.count() for d in Declaration.objects.all()}
+    assert schennach.signatories.count() == 3
+    counts = {d.declaration_number: d.signatories.count() for d in Declaration.objects.all()}
     assert counts == {804: 21, 818: 20, 675: 22}
 
 
@@ -40,13 +40,13 @@ def test_demo_traps_are_read_right(demo_data):
     assert Parliamentarian.objects.filter(surname="IKIĆ BANIČEK").exists()
     de_sutter = Parliamentarian.objects.get(surname="De SUTTER")
     assert de_sutter.given_names == "Petra" and de_sutter.delegation.name == "Belgium"
-    moldova = Signature.objects.filter(delegation_at_signing__name="Republic of Moldova")
+    moldova = Signatory.objects.filter(delegation_at_signing__name="Republic of Moldova")
     assert moldova.count() == 2
-    gavan_804 = Signature.objects.get(
+    gavan_804 = Signatory.objects.get(
         parliamentarian__surname="GAVAN", declaration__declaration_number=804
     )
     assert gavan_804.group_at_signing is None
-    gavan_675 = Signature.objects.get(
+    gavan_675 = Signatory.objects.get(
         parliamentarian__surname="GAVAN", declaration__declaration_number=675
     )
     assert gavan_675.group_at_signing.code == "UEL"
@@ -75,14 +75,14 @@ def test_demo_declarations_link_the_prisoners_they_name(demo_data):
 def test_importing_the_same_declaration_twice_changes_nothing(demo_data):
     before = (
         Declaration.objects.count(),
-        Signature.objects.count(),
+        Signatory.objects.count(),
         Parliamentarian.objects.count(),
     )
     call_command("import_declaration", *[str(p) for p in sorted(DEMO.glob("*.txt"))])
     call_command("load_demo")
     after = (
         Declaration.objects.count(),
-        Signature.objects.count(),
+        Signatory.objects.count(),
         Parliamentarian.objects.count(),
     )
     assert after == before
@@ -102,7 +102,7 @@ def test_web_layout_matches_people_from_the_document_layout(demo_data):
     declaration = services.declaration_import(parsed=plan.parsed, assembly=assembly)
     assert Parliamentarian.objects.count() == 57
     assert Parliamentarian.objects.get(surname="SCHWABE").honorific == "Mr"
-    assert declaration.signatures.count() == 5
+    assert declaration.signatories.count() == 5
 
 
 def test_an_uncertain_match_is_left_to_staff(demo_data):
@@ -119,7 +119,7 @@ def test_an_uncertain_match_is_left_to_staff(demo_data):
     services.declaration_import(
         parsed=plan.parsed, assembly=assembly, choices={uncertain.index: schwabe.pk}
     )
-    assert schwabe.signatures.count() == 3
+    assert schwabe.signatories.count() == 3
 
 
 def test_a_malformed_paste_saves_nothing(demo_data):

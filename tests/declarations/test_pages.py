@@ -4,7 +4,7 @@ from django.urls import reverse
 from declarations import services
 from declarations.models import Declaration, Parliamentarian
 from tests.budgets import page_queries
-from tests.factories import DeclarationFactory, ParliamentarianFactory, SignatureFactory
+from tests.factories import DeclarationFactory, ParliamentarianFactory, SignatoryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -34,8 +34,8 @@ def test_profile_lists_the_declarations_concerning_the_prisoner(client, demo_dat
 
 def test_collecting_declaration_shows_threshold_progress(client):
     declaration = DeclarationFactory()
-    SignatureFactory(declaration=declaration)
-    services.signature_record(signature=SignatureFactory(declaration=declaration))
+    SignatoryFactory(declaration=declaration)
+    services.signature_record(signature=SignatoryFactory(declaration=declaration))
     html = " ".join(client.get(declaration.get_absolute_url()).content.decode().split())
     assert "1 of 20 signatures" in html
     assert (
@@ -53,7 +53,7 @@ def test_parliamentarian_page_never_shows_contact_details(client):
     member = ParliamentarianFactory(
         email="private@parliament.example.org", office_contact="Room 12, +33 1 23 45 67 89"
     )
-    signature = SignatureFactory(parliamentarian=member)
+    signature = SignatoryFactory(parliamentarian=member)
     services.signature_record(signature=signature)
     html = client.get(member.get_absolute_url()).content.decode()
     assert signature.declaration.title in html
@@ -62,7 +62,7 @@ def test_parliamentarian_page_never_shows_contact_details(client):
 
 def test_members_who_only_were_invited_have_no_public_page(client):
     member = ParliamentarianFactory()
-    SignatureFactory(parliamentarian=member)
+    SignatoryFactory(parliamentarian=member)
     assert client.get(member.get_absolute_url()).status_code == 404
     assert client.get("/parliamentarians/999999/").status_code == 404
 
@@ -82,7 +82,7 @@ def test_declaration_page_budget_does_not_grow_with_signatures(
     small, large = DeclarationFactory(), DeclarationFactory()
     for declaration, count in ((small, 2), (large, 60)):
         for _ in range(count):
-            services.signature_record(signature=SignatureFactory(declaration=declaration))
+            services.signature_record(signature=SignatoryFactory(declaration=declaration))
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -156,23 +156,23 @@ def test_admin_invite_action(admin_client, settings, django_capture_on_commit_ca
         admin_client.post(
             url, {"action": "invite", "_selected_action": ids, "declaration": declaration.pk}
         )
-    assert declaration.signatures.count() == 2
+    assert declaration.signatories.count() == 2
     from django.core import mail
 
     assert len(mail.outbox) == 2
 
 
 def test_admin_cannot_mark_signed_without_the_checks(admin_client):
-    signature = SignatureFactory()
-    url = reverse("admin:declarations_signature_change", args=[signature.pk])
+    signature = SignatoryFactory()
+    url = reverse("admin:declarations_signatory_change", args=[signature.pk])
     form = admin_client.get(url).context["adminform"].form
-    assert "state" not in form.fields
+    assert "status" not in form.fields
     admin_client.post(
-        reverse("admin:declarations_signature_changelist"),
+        reverse("admin:declarations_signatory_changelist"),
         {"action": "record_signed", "_selected_action": [signature.pk]},
     )
     signature.refresh_from_db()
-    assert signature.state == "signed"
+    assert signature.status == "signed"
     assert signature.delegation_at_signing == signature.parliamentarian.delegation
 
 
@@ -186,8 +186,8 @@ def test_saving_a_declaration_suggests_the_prisoners_it_names(admin_client, demo
             "title": "Free Temirlan",
             "body": "We call for the release of Temirlan Yensebek.",
             "status": "draft",
-            "signatures-TOTAL_FORMS": 0,
-            "signatures-INITIAL_FORMS": 0,
+            "signatories-TOTAL_FORMS": 0,
+            "signatories-INITIAL_FORMS": 0,
         },
         follow=True,
     )
@@ -205,7 +205,7 @@ def test_saving_a_declaration_suggests_the_prisoners_it_names(admin_client, demo
     assert list(declaration.prisoners.values_list("slug", flat=True)) == ["temirlan-ensebek"]
 
 
-@pytest.mark.parametrize("model", ["declaration", "signature"])
+@pytest.mark.parametrize("model", ["declaration", "signatory"])
 def test_signatories_export_as_csv(admin_client, demo_data, model):
     from django.apps import apps
     from django.contrib import admin as django_admin
@@ -218,7 +218,7 @@ def test_signatories_export_as_csv(admin_client, demo_data, model):
             "format": str(formats.index("CSV")),
             "resource": "0",
             **{
-                f"signatureresource_{name}": "on"
+                f"signatoryresource_{name}": "on"
                 for name in ("declaration", "surname", "given_names", "delegation", "group")
             },
         },

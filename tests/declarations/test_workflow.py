@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from declarations import services, tasks
-from declarations.models import Declaration, Signature
+from declarations.models import Declaration, Signatory
 from outbox import tasks as outbox_tasks
 from outbox.models import OutgoingEmail
 from tests.factories import (
@@ -17,7 +17,7 @@ from tests.factories import (
     DelegationFactory,
     ParliamentarianFactory,
     PoliticalGroupFactory,
-    SignatureFactory,
+    SignatoryFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +36,7 @@ def sign(declaration, count, *, countries=COUNTRIES, groups=("SOC", "UEL")):
                 assembly=declaration.assembly, code=groups[n % len(groups)]
             ),
         )
-        signature = SignatureFactory(declaration=declaration, parliamentarian=member)
+        signature = SignatoryFactory(declaration=declaration, parliamentarian=member)
         services.signature_record(signature=signature)
         signatures.append(signature)
     return signatures
@@ -68,7 +68,7 @@ def test_members_without_group_count_as_signatures_only():
     declaration = DeclarationFactory()
     member = ParliamentarianFactory(group=None)
     services.signature_record(
-        signature=SignatureFactory(declaration=declaration, parliamentarian=member)
+        signature=SignatoryFactory(declaration=declaration, parliamentarian=member)
     )
     threshold = declaration.threshold()
     assert (threshold.signatures, threshold.groups) == (1, 0)
@@ -109,15 +109,15 @@ def test_a_signature_cannot_be_withdrawn_in_pace():
     with pytest.raises(ValidationError, match="does not allow a signature to be withdrawn"):
         signature.decline()
     signature.refresh_from_db()
-    assert signature.state == Signature.State.SIGNED
+    assert signature.status == Signatory.Status.SIGNED
 
 
 def test_one_signature_per_member_per_declaration():
     from django.db import IntegrityError
 
-    signature = SignatureFactory()
+    signature = SignatoryFactory()
     with pytest.raises(IntegrityError):
-        SignatureFactory(
+        SignatoryFactory(
             declaration=signature.declaration, parliamentarian=signature.parliamentarian
         )
 
@@ -194,20 +194,20 @@ def test_invitation_survives_a_broker_outage(monkeypatch, django_capture_on_comm
 
 
 def test_pledge_link_lets_a_member_pledge_or_decline(client):
-    signature = SignatureFactory()
+    signature = SignatoryFactory()
     url = reverse("declarations:pledge", args=[services.pledge_token(signature)])
     page = client.get(url)
     assert page.status_code == 200 and signature.declaration.title in page.content.decode()
     assert client.post(url, {"answer": "pledge"}).status_code == 200
     signature.refresh_from_db()
-    assert signature.state == Signature.State.PLEDGED
+    assert signature.status == Signatory.Status.PLEDGED
     client.post(url, {"answer": "decline"})
     signature.refresh_from_db()
-    assert signature.state == Signature.State.DECLINED
+    assert signature.status == Signatory.Status.DECLINED
 
 
 def test_tampered_and_expired_links_get_a_clear_page(client, settings):
-    signature = SignatureFactory()
+    signature = SignatoryFactory()
     token = services.pledge_token(signature)
     response = client.get(reverse("declarations:pledge", args=[token[:-2] + "xx"]))
     assert response.status_code == 400
@@ -219,23 +219,23 @@ def test_tampered_and_expired_links_get_a_clear_page(client, settings):
 
 
 def test_a_link_works_only_for_its_member_and_declaration(client):
-    signature = SignatureFactory()
-    other = SignatureFactory(declaration=signature.declaration)
+    signature = SignatoryFactory()
+    other = SignatoryFactory(declaration=signature.declaration)
     token = services.pledge_token(signature)
     signature.delete()
     response = client.get(reverse("declarations:pledge", args=[token]))
     assert response.status_code == 400
     other.refresh_from_db()
-    assert other.state == Signature.State.INVITED
+    assert other.status == Signatory.Status.INVITED
 
 
 def test_reminders_are_due_once_per_period_up_to_a_maximum(settings):
     settings.DECLARATION_REMINDER_EVERY = datetime.timedelta(days=7)
     settings.DECLARATION_MAX_REMINDERS = 2
     now = timezone.now()
-    signature = SignatureFactory(invited_at=now - datetime.timedelta(days=8))
-    SignatureFactory(invited_at=now - datetime.timedelta(days=1))  # too early
-    answered = SignatureFactory(invited_at=now - datetime.timedelta(days=8))
+    signature = SignatoryFactory(invited_at=now - datetime.timedelta(days=8))
+    SignatoryFactory(invited_at=now - datetime.timedelta(days=1))  # too early
+    answered = SignatoryFactory(invited_at=now - datetime.timedelta(days=8))
     answered.pledge()
 
     assert tasks.send_reminders() == 1
@@ -244,9 +244,9 @@ def test_reminders_are_due_once_per_period_up_to_a_maximum(settings):
     signature.refresh_from_db()
     assert signature.reminder_count == 1 and len(mail.outbox) == 1
 
-    Signature.objects.filter(pk=signature.pk).update(reminded_at=now - datetime.timedelta(days=8))
+    Signatory.objects.filter(pk=signature.pk).update(reminded_at=now - datetime.timedelta(days=8))
     assert tasks.send_reminders() == 1
-    Signature.objects.filter(pk=signature.pk).update(reminded_at=now - datetime.timedelta(days=8))
+    Signatory.objects.filter(pk=signature.pk).update(reminded_at=now - datetime.timedelta(days=8))
     assert tasks.send_reminders() == 0  # the maximum of two is reached
 
 
@@ -254,11 +254,11 @@ def test_reminders_stop_at_the_deadline_and_past_the_threshold(settings):
     settings.DECLARATION_THRESHOLD_MARGIN = 2
     old = timezone.now() - datetime.timedelta(days=8)
     closed = DeclarationFactory(signatures_close_on=timezone.localdate() - datetime.timedelta(1))
-    SignatureFactory(declaration=closed, invited_at=old)
+    SignatoryFactory(declaration=closed, invited_at=old)
     full = DeclarationFactory()
     sign(full, 22)
     Declaration.objects.filter(pk=full.pk).update(status="collecting")
-    SignatureFactory(declaration=full, invited_at=old)
+    SignatoryFactory(declaration=full, invited_at=old)
     assert tasks.send_reminders() == 0
     assert not mail.outbox
 
@@ -286,9 +286,9 @@ def test_pace_layout_export():
 
 
 def test_a_closed_declaration_takes_no_more_pledges(client):
-    signature = SignatureFactory(declaration__status="tabled")
+    signature = SignatoryFactory(declaration__status="tabled")
     url = reverse("declarations:pledge", args=[services.pledge_token(signature)])
     response = client.post(url, {"answer": "pledge"})
     assert "no longer accepts signatures" in response.content.decode()
     signature.refresh_from_db()
-    assert signature.state == Signature.State.INVITED
+    assert signature.status == Signatory.Status.INVITED

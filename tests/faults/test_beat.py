@@ -18,7 +18,7 @@ from declarations import tasks as declaration_tasks
 from outbox.models import OutgoingEmail
 from outbox.services import outbox_send_due
 from prisoners.models import TimelineEvent
-from tests.factories import PetitionFactory, PrisonerFactory, SignatureFactory, SourceFactory
+from tests.factories import PetitionFactory, PrisonerFactory, SignatoryFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -53,7 +53,7 @@ def followers_of_a_prisoner_with_a_hearing_and_a_birthday():
 
 def members_due_for_a_reminder():
     for _ in range(MEMBERS):
-        SignatureFactory(invited_at=timezone.now() - datetime.timedelta(days=8))
+        SignatoryFactory(invited_at=timezone.now() - datetime.timedelta(days=8))
 
 
 def twice_at_once(function):

@@ -11,8 +11,7 @@ from django.db import connection
 
 from campaigns.models import Signature as PetitionSignature
 from declarations import services as declarations
-from declarations.models import Declaration
-from declarations.models import Signature as DeclarationSignature
+from declarations.models import Declaration, Signatory
 from outbox.models import OutgoingEmail
 from supporters.models import Supporter
 from tests.factories import (
@@ -21,7 +20,7 @@ from tests.factories import (
     ParliamentarianFactory,
     PetitionFactory,
     PoliticalGroupFactory,
-    SignatureFactory,
+    SignatoryFactory,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -87,7 +86,7 @@ def record_nineteen(declaration):
             delegation=DelegationFactory(assembly=declaration.assembly, name=countries[n % 5]),
             group=PoliticalGroupFactory(assembly=declaration.assembly, code=("SOC", "UEL")[n % 2]),
         )
-        signature = SignatureFactory(declaration=declaration, parliamentarian=member)
+        signature = SignatoryFactory(declaration=declaration, parliamentarian=member)
         declarations.signature_record(signature=signature)
 
 
@@ -96,12 +95,12 @@ def invited(declaration, country="Spain"):
         delegation=DelegationFactory(assembly=declaration.assembly, name=country),
         group=PoliticalGroupFactory(assembly=declaration.assembly, code="SOC"),
     )
-    return SignatureFactory(declaration=declaration, parliamentarian=member)
+    return SignatoryFactory(declaration=declaration, parliamentarian=member)
 
 
 def record(pk):
     """What one staff member's request does: load the row, record it."""
-    return lambda: declarations.signature_record(signature=DeclarationSignature.objects.get(pk=pk))
+    return lambda: declarations.signature_record(signature=Signatory.objects.get(pk=pk))
 
 
 def audited_changes(instance, field):
@@ -131,11 +130,11 @@ def test_two_staff_completing_a_threshold_at_once_make_one_move_and_one_notice(s
 
             declaration.refresh_from_db()
             assert declaration.status == Declaration.Status.THRESHOLD_MET
-            signed = declaration.signatures.filter(state=DeclarationSignature.State.SIGNED)
+            signed = declaration.signatories.filter(status=Signatory.Status.SIGNED)
             assert signed.count() == (20 if same else 21)
             first.refresh_from_db()
-            assert first.state == DeclarationSignature.State.SIGNED
-            signed_entries = len(audited_changes(first, "state"))
+            assert first.status == Signatory.Status.SIGNED
+            signed_entries = len(audited_changes(first, "status"))
             moves = len(audited_changes(declaration, "status"))
             notices = list(
                 OutgoingEmail.objects.filter(

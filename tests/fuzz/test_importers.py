@@ -17,7 +17,7 @@ from declarations.models import (
     Delegation,
     Parliamentarian,
     PoliticalGroup,
-    Signature,
+    Signatory,
 )
 from declarations.parsing import ParsedDeclaration, ParsedSignatory, parse_declaration
 from prisoners.models import AlternativeName, Article, Case, Prisoner, Source, TimelineEvent
@@ -55,7 +55,7 @@ WEB_PAGE = (
 )
 # SQLite holds larger numbers; PostgreSQL, which production runs, refuses them.
 POSTGRESQL_MAX_INTEGER = 2**31 - 1
-DECLARATION_MODELS = (Declaration, Parliamentarian, Delegation, PoliticalGroup, Signature)
+DECLARATION_MODELS = (Declaration, Parliamentarian, Delegation, PoliticalGroup, Signatory)
 LINE_NOISE = st.one_of(
     TEXT,
     st.sampled_from(

@@ -23,7 +23,7 @@ from campaigns.services.privacy import PRIVACY_SALT
 from declarations.services import pledge_token
 from supporters.models import Supporter
 from supporters.services import unsubscribe_url
-from tests.factories import PetitionFactory, PrisonerFactory, SignatureFactory
+from tests.factories import PetitionFactory, PrisonerFactory, SignatoryFactory
 
 from .strategies import (
     ATTRIBUTE_BREAKOUT,
@@ -236,7 +236,7 @@ def tokens(petition):
     return {
         "confirm": signing_services.confirm_token(signature),
         "unsubscribe": unsubscribe_url(supporter).rstrip("/").rsplit("/", 1)[1],
-        "pledge": pledge_token(SignatureFactory()),
+        "pledge": pledge_token(SignatoryFactory()),
         "privacy": signing.TimestampSigner(salt=PRIVACY_SALT).sign_object({"u": supporter.pk}),
     }
 

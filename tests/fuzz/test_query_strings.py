@@ -18,7 +18,7 @@ from tests.factories import (
     DeclarationFactory,
     PetitionFactory,
     PrisonerFactory,
-    SignatureFactory,
+    SignatoryFactory,
 )
 
 from .strategies import (
@@ -67,7 +67,7 @@ def public_data():
     PrisonerFactory(case=case, slug="formula", summary='=HYPERLINK("http://evil.example")')
     PrisonerFactory(slug="hidden", publication=Prisoner.Publication.DRAFT)
     declaration = DeclarationFactory(declaration_number=804, status=Declaration.Status.PUBLISHED)
-    signature_record(signature=SignatureFactory(declaration=declaration))
+    signature_record(signature=SignatoryFactory(declaration=declaration))
     PetitionFactory(
         slug="free-them", campaign__slug="free-all", campaign__status=Campaign.Status.LIVE
     )

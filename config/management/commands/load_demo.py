@@ -78,6 +78,6 @@ class Command(BaseCommand):
                 raise CommandError(f"{path.name}: {' '.join(error.messages)}") from error
             self.stdout.write(
                 f"Declaration No. {declaration.declaration_number}: "
-                f"{declaration.signatures.count()} signatures, "
+                f"{declaration.signatories.count()} signatures, "
                 f"{declaration.prisoners.count()} prisoners linked."
             )

@@ -43,7 +43,7 @@ class Command(BaseCommand):
             else:
                 self.stdout.write(
                     f"{path}: No. {declaration.declaration_number}, "
-                    f"{declaration.signatures.count()} signatures."
+                    f"{declaration.signatories.count()} signatures."
                 )
         if failed:
             raise CommandError(f"{failed} of {len(options['files'])} file(s) not imported.")
