@@ -13,7 +13,7 @@ class CampaignsConfig(AppConfig):
 
         from outbox.services import register_preparer
 
-        from . import models
+        from . import models, selectors  # noqa: F401  (selectors register page sections)
         from .services.privacy import PRIVACY_TEMPLATE, prepare_privacy_email
 
         auditlog.register(models.Campaign, m2m_fields={"featured_prisoners"})

@@ -1,20 +1,30 @@
 """Reads that other layers compose: the campaign dashboard, and what a prisoner's profile
-shows of the campaigns featuring them."""
+and a declaration's page show of the campaigns (registered with their pages' sections)."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+
+from declarations.models import page_sections as declaration_page_sections
+from prisoners.models import profile_sections
 
 from .models import Campaign, Letter, Signature
 
 
-def live_for_prisoner(prisoner):
-    """Live campaigns featuring the prisoner, with their petitions and letter actions."""
-    return list(
-        Campaign.objects.live()
-        .filter(featured_prisoners=prisoner)
-        .prefetch_related("petitions", "letter_actions")
+@profile_sections.register
+def live_campaigns_on_a_profile():
+    """A prisoner's profile: the live campaigns featuring them, with their actions."""
+    return Prefetch(
+        "campaigns",
+        queryset=Campaign.objects.live().prefetch_related("petitions", "letter_actions"),
+        to_attr="live_campaigns",
     )
+
+
+@declaration_page_sections.register
+def campaigns_on_a_declaration_page():
+    """A declaration's page: the public campaigns built on it."""
+    return Prefetch("campaigns", queryset=Campaign.objects.public(), to_attr="public_campaigns")
 
 
 def campaign_dashboard(*, campaign, days=30, today=None):

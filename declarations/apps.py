@@ -13,7 +13,7 @@ class DeclarationsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from . import models
+        from . import models, selectors  # noqa: F401  (selectors register page sections)
 
         auditlog.register(models.Declaration, m2m_fields={"prisoners"})
         for model in (

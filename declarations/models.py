@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries.fields import CountryField
 
+from core.composition import RelatedSections
 from prisoners.models import Prisoner
 
 
@@ -194,6 +195,10 @@ class Threshold:
             "first": ", ".join(self.missing[:-1]),
             "last": self.missing[-1],
         }
+
+
+# Campaigns register what a declaration's page shows of them (core.composition).
+page_sections = RelatedSections("declaration page")
 
 
 class DeclarationQuerySet(models.QuerySet):

@@ -10,12 +10,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.generic import DetailView, ListView
 
-from campaigns.models import Campaign
 from core.exceptions import InvalidLink
 from prisoners.models import Prisoner
 
 from . import services
-from .models import Declaration, Parliamentarian, Signatory
+from .models import Declaration, Parliamentarian, Signatory, page_sections
 
 
 class DeclarationListView(ListView):
@@ -46,9 +45,7 @@ class DeclarationDetailView(DetailView):
             .with_threshold_counts()
             .prefetch_related(
                 Prefetch("prisoners", queryset=Prisoner.objects.published()),
-                Prefetch(
-                    "campaigns", queryset=Campaign.objects.public(), to_attr="public_campaigns"
-                ),
+                *page_sections.prefetches(),
                 Prefetch(
                     "signatories",
                     queryset=Signatory.objects.signed()

@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from core.composition import RelatedSections
+
 
 class Article(models.Model):
     """An article of the Criminal Code, shared by every prisoner charged under it."""
@@ -58,6 +60,10 @@ class Case(models.Model):
         return reverse("prisoners:case", kwargs={"slug": self.slug})
 
 
+# Declarations and campaigns register what a profile shows of them (core.composition).
+profile_sections = RelatedSections("prisoner profile")
+
+
 class PrisonerQuerySet(models.QuerySet):
     def published(self):
         return self.filter(publication=Prisoner.Publication.PUBLISHED)
@@ -92,24 +98,14 @@ class PrisonerQuerySet(models.QuerySet):
         return self.select_related("case").prefetch_related("charges")
 
     def for_profile(self):
-        from campaigns.models import Campaign  # these apps depend on prisoners
-        from declarations.models import Declaration
-
+        """With what the profile shows, including the sections that the apps above add
+        through `profile_sections` (declarations naming the person, live campaigns)."""
         return self.select_related("case").prefetch_related(
             "charges",
             "alternative_names",
             "sources",
             Prefetch("events", queryset=TimelineEvent.objects.select_related("source")),
-            Prefetch(
-                "declarations",
-                queryset=Declaration.objects.public().select_related("assembly"),
-                to_attr="public_declarations",
-            ),
-            Prefetch(
-                "campaigns",
-                queryset=Campaign.objects.live().prefetch_related("petitions", "letter_actions"),
-                to_attr="live_campaigns",
-            ),
+            *profile_sections.prefetches(),
         )
 
     def headline(self):
