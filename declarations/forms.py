@@ -47,16 +47,14 @@ class DeclarationPasteForm(forms.Form):
             self.data["text"] = text
         return cleaned
 
-    def choices(self, plan):
-        """Staff's decisions on uncertain matches: a parliamentarian's pk, or "new"."""
-        decided = {}
-        for row in plan.uncertain:
-            value = self.data.get(f"match_{row.index}", "")
-            if value == "new":
-                decided[row.index] = "new"
-            elif value.isdigit() and int(value) in {c.pk for c in row.candidates}:
-                decided[row.index] = int(value)
-        return decided
+    def choices(self):
+        """Staff's answers to "Who is this?", by signatory: a parliamentarian's pk or
+        "new". The import keeps only those that fit its plan."""
+        return {
+            int(key.removeprefix("match_")): value
+            for key, value in self.data.items()
+            if key.startswith("match_") and key[6:].isdigit() and len(key) < 16
+        }
 
 
 class InviteForm(forms.Form):

@@ -224,10 +224,6 @@ class Prisoner(models.Model):
         return " ".join(n for n in (self.given_name, self.patronymic, self.family_name) if n)
 
     @property
-    def is_published(self):
-        return self.publication == self.Publication.PUBLISHED
-
-    @property
     def sentence_in_months(self):
         if self.sentence_years is None:
             return None

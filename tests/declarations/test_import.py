@@ -5,14 +5,14 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from declarations import services
+from declarations import demo
 from declarations.models import Declaration, Parliamentarian, Signatory
-from declarations.parsing import parse_declaration
+from declarations.pace.importing import declaration_import, declaration_preview
 from prisoners.models import Prisoner
 
 pytestmark = pytest.mark.django_db
 
-DEMO = services.DEMO_DIR
+DEMO = demo.DEMO_DIR
 WEB_PAGE = """Stand with the political prisoners of Kazakhstan
 
 Doc. 99999 | Written declaration No. 999 | 12 March 2026
@@ -89,8 +89,8 @@ def test_importing_the_same_declaration_twice_changes_nothing(demo_data):
 
 
 def test_web_layout_matches_people_from_the_document_layout(demo_data):
-    assembly = services.assembly_pace()
-    plan = services.declaration_import_plan(parsed=parse_declaration(WEB_PAGE), assembly=assembly)
+    assembly = demo.assembly_pace()
+    plan = declaration_preview(text=WEB_PAGE, assembly=assembly)
     status = {row.parsed.surname: row.status for row in plan.signatories}
     assert status == {
         "SCHWABE": "existing",
@@ -99,41 +99,39 @@ def test_web_layout_matches_people_from_the_document_layout(demo_data):
         "RĂILEANU": "existing",
         "SMITH": "new",
     }
-    declaration = services.declaration_import(parsed=plan.parsed, assembly=assembly)
+    declaration = declaration_import(text=WEB_PAGE, assembly=assembly)
     assert Parliamentarian.objects.count() == 57
     assert Parliamentarian.objects.get(surname="SCHWABE").honorific == "Mr"
     assert declaration.signatories.count() == 5
 
 
 def test_an_uncertain_match_is_left_to_staff(demo_data):
-    assembly = services.assembly_pace()
+    assembly = demo.assembly_pace()
     text = WEB_PAGE.replace("Mr Frank SCHWABE", "Mr Franz SCHWABE")
-    plan = services.declaration_import_plan(parsed=parse_declaration(text), assembly=assembly)
+    plan = declaration_preview(text=text, assembly=assembly)
     [uncertain] = plan.uncertain
     assert uncertain.parsed.given_names == "Franz"
     assert [c.surname for c in uncertain.candidates] == ["SCHWABE"]
     with pytest.raises(ValidationError, match="Decide who SCHWABE Franz is"):
-        services.declaration_import(parsed=plan.parsed, assembly=assembly)
+        declaration_import(text=text, assembly=assembly)
     assert not Declaration.objects.filter(declaration_number=999).exists()
     schwabe = Parliamentarian.objects.get(surname="SCHWABE")
-    services.declaration_import(
-        parsed=plan.parsed, assembly=assembly, choices={uncertain.index: schwabe.pk}
-    )
+    declaration_import(text=text, assembly=assembly, choices={uncertain.index: schwabe.pk})
     assert schwabe.signatories.count() == 3
 
 
 def test_a_malformed_paste_saves_nothing(demo_data):
-    assembly = services.assembly_pace()
+    assembly = demo.assembly_pace()
     text = (
         (DEMO / "pace-818-doc-16229.txt")
         .read_text()
         .replace("GLASER Vinzenz, Germany, UEL", "glaser vinzenz germany")
         .replace("No. 818", "No. 819")
     )
-    plan = services.declaration_import_plan(parsed=parse_declaration(text), assembly=assembly)
+    plan = declaration_preview(text=text, assembly=assembly)
     assert plan.errors and not plan.can_import
     with pytest.raises(ValidationError):
-        services.declaration_import(parsed=plan.parsed, assembly=assembly)
+        declaration_import(text=text, assembly=assembly)
     assert not Declaration.objects.filter(declaration_number=819).exists()
 
 
@@ -150,7 +148,7 @@ def test_import_command_reports_bad_files(tmp_path, demo_data):
 
 def test_admin_import_preview_then_confirm(admin_client, demo_data):
     url = reverse("admin:declarations_declaration_import_text")
-    assembly = services.assembly_pace()
+    assembly = demo.assembly_pace()
     response = admin_client.post(url, {"assembly": assembly.pk, "text": WEB_PAGE, "preview": "1"})
     html = response.content.decode()
     assert response.status_code == 200
@@ -168,13 +166,13 @@ def test_admin_import_preview_then_confirm(admin_client, demo_data):
 def test_admin_import_shows_errors_and_offers_no_confirm(admin_client, demo_data):
     url = reverse("admin:declarations_declaration_import_text")
     response = admin_client.post(
-        url, {"assembly": services.assembly_pace().pk, "text": "Just some words\nnothing else"}
+        url, {"assembly": demo.assembly_pace().pk, "text": "Just some words\nnothing else"}
     )
     html = response.content.decode()
     assert response.status_code == 200
     assert "No signatories were found" in html
     assert 'name="confirm"' not in html
-    empty = admin_client.post(url, {"assembly": services.assembly_pace().pk, "text": ""})
+    empty = admin_client.post(url, {"assembly": demo.assembly_pace().pk, "text": ""})
     assert "Paste the text or upload a file." in empty.content.decode()
 
 
@@ -192,3 +190,19 @@ def test_a_paste_the_form_refuses_is_kept_for_correction(admin_client):
     assert response.status_code == 200
     assert "Null characters are not allowed." in response.content.decode()
     assert "with a stray NUL" in response.content.decode()
+
+
+def test_which_code_stands_for_non_attached_members_is_the_assemblys_rule():
+    """No code is special to the importer: the assembly says which one means "no group"."""
+    from tests.factories import AssemblyFactory
+
+    assembly = AssemblyFactory(short_name="NA-TEST", name="Test assembly", non_attached_code="IND")
+    text = WEB_PAGE.replace("Ireland ;", "Ireland, IND ;").replace(
+        "United Kingdom, EC", "Malta, NR"
+    )
+    declaration_import(text=text, assembly=assembly)
+    groups = dict(assembly.groups.values_list("code", "is_non_attached"))
+    assert groups == {"SOC": False, "UEL": False, "IND": True, "NR": False}
+    pace = demo.assembly_pace()
+    assert pace.non_attached_code == "NR"
+    assert pace.groups.get(code="NR").is_non_attached

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from declarations.matching import find_mentions, fold, person_key, transliteration_key
-from declarations.parsing import parse_declaration
+from declarations.pace.matching import find_mentions, fold, person_key, transliteration_key
+from declarations.pace.parsing import parse_declaration
 
 SEEDS = Path("/work/shared/seeds")
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from declarations.parsing import ParsedSignatory, parse_declaration, parse_signatory
+from declarations.pace.parsing import ParsedSignatory, parse_declaration, parse_signatory
 
 SEEDS = Path("/work/shared/seeds")
 SEED_804 = "000_967d7acdab5ed506.txt"

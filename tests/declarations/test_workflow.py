@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from declarations import services, tasks
+from declarations.exports import signatories_pace_layout
 from declarations.models import Declaration, Signatory
 from outbox import tasks as outbox_tasks
 from outbox.models import OutgoingEmail
@@ -278,7 +279,7 @@ def test_deadline_digest_lists_declarations_short_of_the_threshold(settings):
 def test_pace_layout_export():
     declaration = DeclarationFactory()
     sign(declaration, 2)
-    text = services.signatories_pace_layout(declaration=declaration)
+    text = signatories_pace_layout(declaration=declaration)
     lines = text.splitlines()
     assert lines[0].endswith(", Austria, SOC")
     assert "Total = 2" in lines

@@ -11,7 +11,7 @@ from django.urls import reverse
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from declarations import services as declaration_services
+from declarations.demo import DEMO_DIR
 from declarations.models import (
     Declaration,
     Delegation,
@@ -19,7 +19,8 @@ from declarations.models import (
     PoliticalGroup,
     Signatory,
 )
-from declarations.parsing import ParsedDeclaration, ParsedSignatory, parse_declaration
+from declarations.pace.importing import declaration_import, declaration_preview
+from declarations.pace.parsing import ParsedDeclaration, ParsedSignatory, parse_declaration
 from prisoners.models import AlternativeName, Article, Case, Prisoner, Source, TimelineEvent
 from prisoners.services import DEMO_FILE, prisoners_import
 from tests.factories import AssemblyFactory
@@ -43,7 +44,7 @@ pytestmark = pytest.mark.django_db
 
 # The three published PACE declarations of the seed documents, as the repository keeps them.
 DECLARATIONS = [
-    (declaration_services.DEMO_DIR / name).read_text(encoding="utf-8")
+    (DEMO_DIR / name).read_text(encoding="utf-8")
     for name in ("pace-804-doc-16113.txt", "pace-818-doc-16229.txt", "pace-675-doc-14876.txt")
 ]
 WEB_PAGE = (
@@ -128,10 +129,10 @@ def check_parsed(parsed):
 @example(text="Total = " + "9" * 5000)
 @example(text="<a" * 20_000)
 def test_declaration_parser_and_import_plan_never_raise(assembly, text):
-    parsed = parse_declaration(text)
-    check_parsed(parsed)
-    plan = declaration_services.declaration_import_plan(parsed=parsed, assembly=assembly)
-    assert plan.can_import == (not parsed.errors)
+    check_parsed(parse_declaration(text))
+    plan = declaration_preview(text=text, assembly=assembly)
+    check_parsed(plan.parsed)
+    assert plan.can_import == (not plan.parsed.errors)
 
 
 @pytest.mark.parametrize("text", ["<a" * 500_000, "<sup>" * 200_000])
@@ -165,14 +166,11 @@ def test_a_web_list_pasted_one_signatory_a_line_keeps_them_all():
 @example(text=DECLARATIONS[0].replace("No. 804", "No. " + "9" * 30))
 @example(text=DECLARATIONS[0].replace("Doc. 16113", "Doc. " + "1" * 40))
 def test_declaration_import_saves_what_fits_or_explains(assembly, text):
-    parsed = parse_declaration(text)
-    plan = declaration_services.declaration_import_plan(parsed=parsed, assembly=assembly)
+    plan = declaration_preview(text=text, assembly=assembly)
     choices = {row.index: "new" for row in plan.uncertain}
     before = [model.objects.count() for model in DECLARATION_MODELS]
     try:
-        declaration = declaration_services.declaration_import(
-            parsed=parsed, assembly=assembly, choices=choices
-        )
+        declaration = declaration_import(text=text, assembly=assembly, choices=choices)
     except ValidationError as error:
         assert error.messages
         assert [model.objects.count() for model in DECLARATION_MODELS] == before

@@ -2,9 +2,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from campaigns.demo import campaign_demo
+from declarations.demo import assembly_pace, declaration_demo_files
 from declarations.models import Declaration
-from declarations.services import DEMO_DIR as DECLARATIONS_DIR
-from declarations.services import assembly_pace, declaration_import_file
+from declarations.pace.importing import declaration_import_file
 from prisoners.models import Prisoner
 from prisoners.services import DEMO_FILE, describe_import_errors, prisoners_import
 
@@ -69,7 +69,7 @@ class Command(BaseCommand):
 
     def load_declarations(self):
         assembly = assembly_pace()
-        for path in sorted(DECLARATIONS_DIR.glob("*.txt")):
+        for path in declaration_demo_files():
             try:
                 declaration = declaration_import_file(
                     path=path, assembly=assembly, link_prisoners=True

@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from declarations.models import Assembly
-from declarations.services import declaration_import_file
+from declarations.pace.importing import declaration_import_file
 
 
 class Command(BaseCommand):

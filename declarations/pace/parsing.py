@@ -14,8 +14,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from declarations.matching import person_key
 from declarations.models import Declaration, Delegation, Parliamentarian, PoliticalGroup
+from declarations.pace.matching import person_key
 
 
 @dataclass
