@@ -1,0 +1,244 @@
+"""The cells of the prisoner spreadsheet: how a value in a cell is read and written, and
+how the related rows a cell carries (names, sources, events) are saved. The format is
+described in prisoners/resources.py."""
+
+import datetime
+import re
+
+from django.db.models import Q
+from django.utils.text import slugify
+from import_export import fields, widgets
+
+from core.spreadsheets import unneutralise
+
+from .models import AlternativeName, Article, Case, Source, TimelineEvent
+
+
+def _fits(value, model, field, what):
+    """The value, or ValueError naming what is too long: related rows are saved without a
+    model form, and PostgreSQL would refuse them with a message that names no column."""
+    limit = model._meta.get_field(field).max_length
+    if len(value) > limit:
+        raise ValueError(f"{what} is {len(value)} characters long; at most {limit} fit.")
+    return value
+
+
+class WholeNumberWidget(widgets.IntegerWidget):
+    """A whole number, or an error that says so (the default reports a decimal module
+    exception class, without the column)."""
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row=row, **kwargs)
+        except (ValueError, ArithmeticError) as error:
+            raise ValueError(f"'{value}' is not a whole number.") from error
+
+
+def cell_value(value):
+    """A spreadsheet cell as the model sees it. Empty cells are read as None, to the model
+    an empty cell is ""; XLSX dates come back as midnight datetimes; and a text cell that an
+    export protected from formula injection ('=...) gets its quote back off."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    return unneutralise(value)
+
+
+ARTICLE_RE = re.compile(r"^\s*(?P<number>\d+(?:[-.]\d+)*)\s*(?:\((?P<title>.+)\))?\s*$")
+
+
+class CaseWidget(widgets.ForeignKeyWidget):
+    """A case by its title (or a title that makes the same slug); a new title creates the
+    case."""
+
+    def __init__(self):
+        super().__init__(Case, field="title")
+
+    def clean(self, value, row=None, **kwargs):
+        title = (value or "").strip()
+        if not title:
+            return None
+        _fits(title, Case, "title", "The case title")
+        slug = slugify(title)[:200]
+        if not slug:
+            raise ValueError(f"'{title}' cannot name a case: use letters or digits.")
+        case = Case.objects.filter(Q(title=title) | Q(slug=slug)).first()
+        return case or Case.objects.create(title=title, slug=slug)
+
+
+class ArticleListWidget(widgets.ManyToManyWidget):
+    """``272 (mass riots); 256 (propaganda of terrorism)``. Unknown numbers are created with
+    the title given; known ones keep the title staff gave them."""
+
+    def __init__(self):
+        super().__init__(Article, separator=";", field="number")
+
+    def clean(self, value, row=None, **kwargs):
+        articles = []
+        for item in filter(None, (part.strip() for part in (value or "").split(";"))):
+            match = ARTICLE_RE.match(item)
+            if not match:
+                raise ValueError(
+                    f"'{item}' is not an article: write the number, then the title in "
+                    "brackets, e.g. 405 (participation in an extremist organisation)."
+                )
+            number, title = match["number"], (match["title"] or "").strip()
+            _fits(number, Article, "number", f"Article number {number[:20]}")
+            _fits(title, Article, "title", f"The title of article {number}")
+            article = Article.objects.filter(number=number).first()
+            if article is None:
+                if not title:
+                    raise ValueError(f"Article {number} is new: give its title in brackets.")
+                article = Article.objects.create(number=number, title=title)
+            articles.append(article)
+        return articles
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        return "; ".join(str(article) for article in value.all())
+
+
+class LinesWidget(widgets.Widget):
+    """Turns a cell of ``a | b | c`` lines into tuples, and back."""
+
+    def __init__(self, columns, parse_line, separator="\n"):
+        self.columns = columns
+        self.parse_line = parse_line
+        self.separator = separator
+        super().__init__()
+
+    def clean(self, value, row=None, **kwargs):
+        text = value or ""
+        lines = text.splitlines() if self.separator == "\n" else text.split(self.separator)
+        items = []
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            parts = [part.strip() for part in line.split("|")]
+            if len(parts) != self.columns:
+                raise ValueError(
+                    f"Line {number} ('{line.strip()}') has {len(parts)} part(s) separated by "
+                    f"'|'; {self.columns} are expected."
+                )
+            try:
+                items.append(self.parse_line(parts))
+            except ValueError as error:
+                raise ValueError(f"Line {number} ('{line.strip()}'): {error}") from error
+        return tuple(items)
+
+    def render(self, value, obj=None, **kwargs):
+        joiner = self.separator if self.separator == "\n" else f"{self.separator} "
+        return joiner.join(" | ".join(item) for item in value or ())
+
+
+def parse_alternative_name(parts):
+    return (_fits(parts[0], AlternativeName, "name", "An alternative spelling"),)
+
+
+def parse_source(parts):
+    url, title, date = parts
+    if not title:
+        raise ValueError("a source needs a title.")
+    _fits(title, Source, "title", "A source's title")
+    _fits(url, Source, "url", "A source's URL")
+    if url and not url.startswith(("http://", "https://")):
+        raise ValueError(f"'{url}' is not a web address.")
+    if date:
+        _, precision = TimelineEvent.parse_date(date)
+        if precision != TimelineEvent.Precision.DAY:
+            raise ValueError("a source's date needs the day: YYYY-MM-DD.")
+    return (url, title, date)
+
+
+def parse_event(parts):
+    date, kind, description, source = parts
+    TimelineEvent.parse_date(date)
+    if kind not in TimelineEvent.Kind.values:
+        raise ValueError(
+            f"'{kind}' is not a kind of event; use one of: {', '.join(TimelineEvent.Kind.values)}."
+        )
+    if not description:
+        raise ValueError("an event needs a description.")
+    _fits(description, TimelineEvent, "description", "An event's description")
+    if not source:
+        raise ValueError("an event needs its source (a URL or the title of a source).")
+    return (date, kind, description, source)
+
+
+class RelatedRowsField(fields.Field):
+    """A column that holds a prisoner's related rows. On import the parsed rows wait on the
+    instance until it is saved; otherwise the value is read back from the database, so that
+    an unchanged row compares equal and is skipped."""
+
+    def __init__(self, column_name, widget, read):
+        super().__init__(attribute=f"pending_{column_name}", column_name=column_name, widget=widget)
+        self.read = read
+
+    def get_value(self, instance):
+        rows = getattr(instance, self.attribute, None)
+        if rows is None:
+            rows = self.read(instance) if instance.pk else ()
+        # Sorted, so that the same rows in another order compare equal.
+        return tuple(sorted(rows))
+
+
+def read_alternative_names(prisoner):
+    return tuple((n.name,) for n in prisoner.alternative_names.all())
+
+
+def read_sources(prisoner):
+    return tuple(
+        (s.url, s.title, s.published_on.isoformat() if s.published_on else "")
+        for s in prisoner.sources.all()
+    )
+
+
+def read_events(prisoner):
+    return tuple(
+        (e.date_label, e.kind, e.description, e.source.reference) for e in prisoner.events.all()
+    )
+
+
+def sync_alternative_names(prisoner, names):
+    wanted = set(names) - {prisoner.full_name}
+    prisoner.alternative_names.exclude(name__in=wanted).delete()
+    existing = set(prisoner.alternative_names.values_list("name", flat=True))
+    AlternativeName.objects.bulk_create(
+        AlternativeName(prisoner=prisoner, name=name) for name in sorted(wanted - existing)
+    )
+
+
+def sync_sources(prisoner, rows):
+    kept = []
+    for url, title, date in rows:
+        lookup = {"url": url} if url else {"url": "", "title": title}
+        source, _ = Source.objects.update_or_create(
+            prisoner=prisoner,
+            **lookup,
+            defaults={"title": title, "published_on": date or None},
+        )
+        kept.append(source.pk)
+    stale = prisoner.sources.exclude(pk__in=kept)
+    TimelineEvent.objects.filter(source__in=stale).delete()
+    stale.delete()
+
+
+def sync_events(prisoner, rows):
+    sources = {s.reference: s for s in prisoner.sources.all()}
+    kept = []
+    for date, kind, description, source in rows:
+        day, precision = TimelineEvent.parse_date(date)
+        event, _ = TimelineEvent.objects.update_or_create(
+            prisoner=prisoner,
+            date=day,
+            kind=kind,
+            defaults={
+                "date_precision": precision,
+                "description": description,
+                "source": sources[source],
+            },
+        )
+        kept.append(event.pk)
+    prisoner.events.exclude(pk__in=kept).delete()
