@@ -11,13 +11,14 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.generic import DetailView, ListView
 
 from core.exceptions import InvalidLink
+from core.pagination import ForgivingPaginationMixin
 from prisoners.models import Prisoner
 
 from . import services
 from .models import Declaration, Parliamentarian, Signatory, page_sections
 
 
-class DeclarationListView(ListView):
+class DeclarationListView(ForgivingPaginationMixin, ListView):
     template_name = "declarations/declaration_list.html"
     context_object_name = "declarations"
     paginate_by = 20
@@ -28,11 +29,6 @@ class DeclarationListView(ListView):
             .with_threshold_counts()
             .order_by("-published_on", "-created_at")
         )
-
-    def paginate_queryset(self, queryset, page_size):
-        paginator = self.get_paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get("page"))
-        return paginator, page, page.object_list, page.has_other_pages()
 
 
 class DeclarationDetailView(DetailView):

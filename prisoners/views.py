@@ -1,4 +1,3 @@
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
@@ -6,6 +5,7 @@ from import_export.formats import base_formats
 
 from core import spreadsheets
 from core.media import serve_if_public
+from core.pagination import ForgivingPaginationMixin, page_of
 
 from .filters import PrisonerFilter
 from .models import Case, Prisoner
@@ -25,18 +25,11 @@ class PublishedPrisonerFilterMixin:
         return kwargs
 
 
-class PrisonerListView(PublishedPrisonerFilterMixin, FilterView):
+class PrisonerListView(ForgivingPaginationMixin, PublishedPrisonerFilterMixin, FilterView):
     filterset_class = PrisonerFilter
     queryset = Prisoner.objects.published().for_list()
     template_name = "prisoners/prisoner_list.html"
     paginate_by = 24
-
-    def paginate_queryset(self, queryset, page_size):
-        """A page number that is not a number, or past the end, shows the nearest real page
-        instead of an error: what a reader who edited the URL would expect."""
-        paginator = self.get_paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get("page"))
-        return paginator, page, page.object_list, page.has_other_pages()
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
@@ -113,10 +106,9 @@ class CaseDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         prisoners = self.object.prisoners.published().for_list()
-        paginator = Paginator(prisoners, self.paginate_by)
+        paginator, page = page_of(self.request, prisoners, self.paginate_by)
         if not paginator.count:
             raise Http404
-        page = paginator.get_page(self.request.GET.get("page"))
         context.update(
             prisoners=page.object_list,
             paginator=paginator,
