@@ -86,13 +86,16 @@ def solidarity_message_create(*, prisoner, name, country, text, email="", ip="",
         supporter = supporter_get_or_create(
             email=email, name=name, country=country, language=language
         )
-    return SolidarityMessage.objects.create(
+    message = SolidarityMessage(
         prisoner=prisoner,
         supporter=supporter,
         author_name=name,
         author_country=country,
         text=text,
     )
+    message.full_clean()
+    message.save()
+    return message
 
 
 def messages_for_printing(*, prisoner):

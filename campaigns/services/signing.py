@@ -130,19 +130,23 @@ def signature_create(
             mailing=mailing,
             defaults={"page": page[:500]},
         )
+        fields = {
+            "comment": comment,
+            "show_name": show_name,
+            "source": source[:300],
+            "ip_hash": network_fingerprint(ip),
+            "held": bool(hold_reason),
+            "hold_reason": hold_reason,
+            "confirmation_emails": 1,
+            "last_confirmation_at": now,
+        }
+        # The fields' own rules; the keys and the one-per-supporter rule are the
+        # database's, and checking them here would cost queries on the hottest path.
+        Signature(petition=petition, supporter=supporter, **fields).full_clean(
+            exclude=["petition", "supporter"], validate_unique=False, validate_constraints=False
+        )
         signature, created = Signature.objects.get_or_create(
-            petition=petition,
-            supporter=supporter,
-            defaults={
-                "comment": comment,
-                "show_name": show_name,
-                "source": source[:300],
-                "ip_hash": network_fingerprint(ip),
-                "held": bool(hold_reason),
-                "hold_reason": hold_reason,
-                "confirmation_emails": 1,
-                "last_confirmation_at": now,
-            },
+            petition=petition, supporter=supporter, defaults=fields
         )
         signature.petition, signature.supporter = petition, supporter
         if created:

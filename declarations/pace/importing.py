@@ -192,13 +192,15 @@ def declaration_import(*, text, assembly, choices=None):
         )
         group = _group(assembly, signatory.group_code, parsed.legend)
         if member is None:
-            member = Parliamentarian.objects.create(
+            member = Parliamentarian(
                 honorific=signatory.honorific,
                 given_names=signatory.given_names,
                 surname=signatory.surname,
                 delegation=delegation,
                 group=group,
             )
+            member.full_clean()
+            member.save()
         elif not member.honorific and signatory.honorific:
             member.honorific = signatory.honorific
             member.save(update_fields=["honorific"])
