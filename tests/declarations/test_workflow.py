@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from declarations import services, tasks
 from declarations.exports import signatories_pace_layout
@@ -52,6 +52,10 @@ def test_threshold_says_what_is_missing():
     assert str(threshold) == (
         "Needs 3 more signatures, 1 more national delegation and 1 more political group"
     )
+    with translation.override("ru"):
+        assert str(threshold) == (
+            "Не хватает: ещё 3 подписи, ещё 1 национальная делегация и ещё 1 политическая группа"
+        )
 
 
 def test_non_attached_members_do_not_count_as_a_group():
