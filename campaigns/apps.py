@@ -4,6 +4,12 @@ from django.apps import AppConfig
 class CampaignsConfig(AppConfig):
     """Supporters' actions: petitions with confirmed signatures, letters to officials and
     solidarity messages to prisoners, with the emails and reminders around them.
+
+    Models by subject (models/), services by job (services/: signing, letters and
+    messages, privacy, reminders, review of held signatures), the reads other pages
+    compose (selectors.py), every import-export resource (resources.py) and the demo
+    campaign (demo.py). It is the top of the project: it may import every app below it,
+    and none imports it.
     """
 
     name = "campaigns"

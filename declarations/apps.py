@@ -4,8 +4,12 @@ from django.apps import AppConfig
 class DeclarationsConfig(AppConfig):
     """Parliamentary written declarations (such as PACE's) and their signatory workflow.
 
-    Assemblies and their rules, parliamentarians, invitations, signatures and the
-    import of published declarations belong here.
+    Assemblies with their rules as data, their delegations, groups and members
+    (models/); invitations, pledges, signatures and the notices they set off
+    (services/); reading, matching and importing published texts (pace/); the list in
+    the assembly's layout (exports.py); the demo assembly (demo.py). It builds on
+    prisoners and the outbox, and knows nothing of campaigns: what a campaign shows on a
+    declaration's page, campaigns registers (declarations.models.page_sections).
     """
 
     name = "declarations"
