@@ -26,3 +26,18 @@ def test_task_round_trip_through_a_worker():
         app, perform_ping_check=False, pool="solo", loglevel="WARNING", shutdown_timeout=10
     ):
         assert ping.delay().get(timeout=20) == "pong"
+
+
+@pytest.mark.django_db(transaction=True)  # inside a transaction, close() closes nothing
+def test_a_worker_keeps_its_database_connection_between_tasks():
+    """Celery's Django fixup closes the connection after each task unless told to reuse
+    it; reconnecting cost a quarter of a worker's time."""
+    from celery.fixups.django import DjangoWorkerFixup
+    from django.db import connection
+
+    fixup = DjangoWorkerFixup(app)
+    connection.ensure_connection()
+    opened = connection.connection
+    for _ in range(10):
+        fixup.close_database()
+    assert connection.connection is opened
