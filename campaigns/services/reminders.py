@@ -57,26 +57,30 @@ def _notify_followers(prisoner, key, template, context, batch_size):
 
 
 def _enqueue_batch(supporters, prisoner, key, template, context):
-    created = 0
+    """One batch in two statements: which keys exist, then one INSERT of the others. The
+    key's unique constraint (ignore_conflicts) settles a run that raced this one."""
+    keys = {f"{key}-{supporter.pk}": supporter for supporter in supporters}
     with transaction.atomic():
-        for supporter in supporters:
-            _, was_created = OutgoingEmail.objects.get_or_create(
-                key=f"{key}-{supporter.pk}",
-                defaults={
-                    "to": supporter.email,
-                    "template": template,
-                    "language": supporter.language,
-                    "unsubscribe_url": unsubscribe_url(supporter),
-                    "context": {
-                        **context,
-                        "name": supporter.first_name,
-                        "prisoner": prisoner.full_name,
-                        "prisoner_url": absolute(prisoner.get_absolute_url()),
-                    },
+        existing = set(OutgoingEmail.objects.filter(key__in=keys).values_list("key", flat=True))
+        new = [
+            OutgoingEmail(
+                key=email_key,
+                to=supporter.email,
+                template=template,
+                language=supporter.language,
+                unsubscribe_url=unsubscribe_url(supporter),
+                context={
+                    **context,
+                    "name": supporter.first_name,
+                    "prisoner": prisoner.full_name,
+                    "prisoner_url": absolute(prisoner.get_absolute_url()),
                 },
             )
-            created += was_created
-    return created
+            for email_key, supporter in keys.items()
+            if email_key not in existing
+        ]
+        OutgoingEmail.objects.bulk_create(new, ignore_conflicts=True)
+    return len(new)
 
 
 def action_reminders_send(*, today=None, batch_size=500):
