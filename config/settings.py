@@ -72,6 +72,11 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages compressed (with Django's BREACH padding), with an ETag and 304 answers to
+    # conditional GETs; WhiteNoise serves static files its own way. In this order, so
+    # that the ETag is of the uncompressed page.
+    "django.middleware.gzip.GZipMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "core.middleware.StaffLanguageMiddleware",
@@ -84,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "core.middleware.InvalidLinkMiddleware",
+    "core.middleware.PublicCacheMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -295,6 +301,8 @@ PERMISSIONS_POLICY = {
     )
 }
 ADMIN_URL = env.str("ADMIN_URL", default="admin/")
+# How long browsers and proxies may keep a public page: an edit shows within this time.
+PUBLIC_PAGE_MAX_AGE = env.int("PUBLIC_PAGE_MAX_AGE", default=60)
 
 # Celery. Without REDIS_URL a real worker still runs, over a folder on disk.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)

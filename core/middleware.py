@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.shortcuts import render
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from .exceptions import InvalidLink
 
@@ -70,3 +70,34 @@ class StaffLanguageMiddleware:
         patch_vary_headers(response, ("Accept-Language",))
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         return response
+
+
+class PublicCacheMiddleware:
+    """Lets browsers and proxies keep the public pages for PUBLIC_PAGE_MAX_AGE seconds.
+
+    Only an anonymous GET of a page that sets no cookie, is not a staff page and says
+    nothing about its own caching (pages that tell what someone did, or that carry a
+    personal link, are marked private by their views) is made public. The ETag and the
+    304 answer to a conditional GET come from ConditionalGetMiddleware, outside this one.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.staff_prefix = "/" + settings.ADMIN_URL.lstrip("/")
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self._cacheable(request, response):
+            patch_cache_control(response, public=True, max_age=settings.PUBLIC_PAGE_MAX_AGE)
+        return response
+
+    def _cacheable(self, request, response):
+        return (
+            request.method in ("GET", "HEAD")
+            and response.status_code == 200
+            and not response.has_header("Cache-Control")
+            and not response.cookies
+            and not request.path.startswith(self.staff_prefix)
+            and not (hasattr(request, "user") and request.user.is_authenticated)
+            and "Cookie" not in response.get("Vary", "")
+        )
