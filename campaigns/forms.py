@@ -1,8 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import CountryField
 
-from core.forms import HoneypotForm
+from core.forms import HoneypotForm, country_field
 
 
 class SignPetitionForm(HoneypotForm):
@@ -15,7 +14,7 @@ class SignPetitionForm(HoneypotForm):
         help_text=_("We send you a link to confirm your signature."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    country = CountryField(blank=False).formfield(label=_("Country"))
+    country = country_field(label=_("Country"))
     comment = forms.CharField(
         label=_("Comment (optional)"),
         max_length=500,
@@ -44,7 +43,7 @@ class LetterForm(HoneypotForm):
         help_text=_("Replies from the officials come to you."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    country = CountryField(blank=False).formfield(label=_("Country"))
+    country = country_field(label=_("Country"))
     body = forms.CharField(
         label=_("Your letter"),
         max_length=5000,
@@ -57,7 +56,7 @@ class SolidarityMessageForm(HoneypotForm):
     name = forms.CharField(
         label=_("Sign as"), max_length=100, help_text=_("A first name is enough.")
     )
-    country = CountryField(blank=True).formfield(label=_("Country (optional)"), required=False)
+    country = country_field(label=_("Country (optional)"), required=False)
     text = forms.CharField(
         label=_("Your message"),
         max_length=1000,

@@ -1,5 +1,7 @@
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
 
 class HoneypotForm(forms.Form):
@@ -14,3 +16,41 @@ class HoneypotForm(forms.Form):
 
     def is_bot(self):
         return bool(self.cleaned_data.get("website"))
+
+
+class RenderedOnceSelect(forms.Select):
+    """A long list of fixed options (the 250 countries) rendered once per language and
+    set of attributes, not on every page view: it was half the time of the petition page.
+    Only the empty field is kept; a field with a value is rendered as usual. Widgets
+    with the same `cache_key` must have the same choices."""
+
+    _rendered = {}
+    MAX_KEPT = 64
+
+    def __init__(self, *args, cache_key, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cache_key = cache_key
+
+    def render(self, name, value, attrs=None, renderer=None):
+        if value not in (None, ""):
+            return super().render(name, value, attrs, renderer)
+        key = (
+            self.cache_key,
+            get_language(),
+            name,
+            tuple(sorted({**self.attrs, **(attrs or {})}.items())),
+        )
+        html = self._rendered.get(key)
+        if html is None:
+            html = super().render(name, value, attrs, renderer)
+            if len(self._rendered) < self.MAX_KEPT:
+                self._rendered[key] = html
+        return html
+
+
+def country_field(**kwargs):
+    """A country choice, as django-countries gives it, with the options rendered once."""
+    required = kwargs.get("required", True)
+    field = CountryField(blank=not required).formfield(**kwargs)
+    field.widget = RenderedOnceSelect(choices=field.choices, cache_key=f"countries-{required}")
+    return field
