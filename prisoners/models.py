@@ -211,7 +211,14 @@ class Prisoner(models.Model):
                 violation_error_message=_("The conviction date is before the detention date."),
             ),
         ]
-        indexes = [models.Index(fields=["publication", "status"])]
+        indexes = [
+            models.Index(fields=["publication", "status"]),
+            # The public list: published profiles in name order, read from the index
+            # instead of sorting every published row on each request.
+            models.Index(
+                fields=["publication", "family_name", "given_name"], name="published_by_name"
+            ),
+        ]
 
     def __str__(self):
         return self.full_name
