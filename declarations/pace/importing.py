@@ -163,18 +163,21 @@ def declaration_import(*, text, assembly, choices=None):
     if not parsed.declaration_number:
         raise ImportRefused(_("The text has no written declaration number."), plan=plan)
 
+    fields = {
+        "title": parsed.title,
+        "body": parsed.body,
+        "document_number": parsed.document_number,
+        "edition": parsed.edition,
+        "tabled_on": parsed.date,
+        "published_on": parsed.date,
+        "status": Declaration.Status.PUBLISHED,
+    }
+    # The fields' rules; an empty text is kept for staff to complete, as before.
+    Declaration(
+        assembly=assembly, declaration_number=parsed.declaration_number, **fields
+    ).full_clean(exclude=["assembly", "body"], validate_unique=False, validate_constraints=False)
     declaration, _created = Declaration.objects.update_or_create(
-        assembly=assembly,
-        declaration_number=parsed.declaration_number,
-        defaults={
-            "title": parsed.title,
-            "body": parsed.body,
-            "document_number": parsed.document_number,
-            "edition": parsed.edition,
-            "tabled_on": parsed.date,
-            "published_on": parsed.date,
-            "status": Declaration.Status.PUBLISHED,
-        },
+        assembly=assembly, declaration_number=parsed.declaration_number, defaults=fields
     )
     signed_at = (
         timezone.make_aware(timezone.datetime.combine(parsed.date, timezone.datetime.min.time()))

@@ -83,6 +83,8 @@ def invitations_create(*, declaration, parliamentarians):
     now = timezone.now()
     created = []
     for member in parliamentarians:
+        candidate = Signatory(declaration=declaration, parliamentarian=member, invited_at=now)
+        candidate.full_clean(validate_unique=False, validate_constraints=False)
         signature, was_created = Signatory.objects.get_or_create(
             declaration=declaration, parliamentarian=member, defaults={"invited_at": now}
         )
