@@ -40,6 +40,13 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+.PHONY: bench
+
+# Load benchmarks against PostgreSQL, Redis, gunicorn, a worker and a local SMTP sink on
+# this machine (docs/benchmarks.md). BENCH_QUICK=1 for smaller counts.
+bench: $(STAMP)
+	$(BIN)/python -m bench.load
+
 .PHONY: backup restore
 
 # The database to var/backups/<time>.<ext> (VAR_DIR/backups), or to FILE=...
