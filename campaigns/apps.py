@@ -17,9 +17,14 @@ class CampaignsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
+        from core.pagecache import invalidate_on
         from outbox.services import register_preparer
 
         from . import models, selectors  # noqa: F401  (selectors register page sections)
+
+        # What staff publish; what supporters send (signatures, letters, messages) changes
+        # only counts, which the cache keeps for PUBLIC_PAGE_MAX_AGE at most.
+        invalidate_on(models.Campaign, models.Petition, models.LetterAction, models.Official)
         from .services.privacy import PRIVACY_TEMPLATE, prepare_privacy_email
 
         auditlog.register(models.Campaign, m2m_fields={"featured_prisoners"})

@@ -7,6 +7,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
+from core import pagecache
 from core.client import client_ip
 from core.exceptions import InvalidLink
 from core.media import serve_if_public
@@ -41,6 +42,11 @@ class CampaignDetailView(DetailView):
             Prefetch("featured_prisoners", queryset=Prisoner.objects.published()),
         )
 
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        tags = [petition.count_tag for petition in self.object.petitions.all()]
+        return pagecache.tag_response(response, *tags)
+
 
 def _petition_context(petition, form):
     recent = (
@@ -65,7 +71,8 @@ def petition(request, slug):
     )
     if request.method != "POST" or not petition.is_open:
         context = _petition_context(petition, SignPetitionForm())
-        return render(request, "campaigns/petition.html", context)
+        response = render(request, "campaigns/petition.html", context)
+        return pagecache.tag_response(response, petition.count_tag)
     form = SignPetitionForm(request.POST)
     if form.is_valid() and not form.is_bot():
         data = form.cleaned_data

@@ -77,6 +77,8 @@ MIDDLEWARE = [
     # that the ETag is of the uncompressed page.
     "django.middleware.gzip.GZipMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
+    # Anonymous GETs of public pages answered from the cache (PAGE_CACHE; core.pagecache).
+    "core.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "core.middleware.StaffLanguageMiddleware",
@@ -303,6 +305,12 @@ PERMISSIONS_POLICY = {
 ADMIN_URL = env.str("ADMIN_URL", default="admin/")
 # How long browsers and proxies may keep a public page: an edit shows within this time.
 PUBLIC_PAGE_MAX_AGE = env.int("PUBLIC_PAGE_MAX_AGE", default=60)
+# Anonymous public pages kept rendered in the cache above, each for PUBLIC_PAGE_MAX_AGE
+# seconds at most, and dropped at every edit of public content (core.pagecache).
+PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
+# A petition's page shows its count and recent signers: it is rendered again when they
+# change, at most once in this many seconds.
+PAGE_TAG_INTERVAL = env.int("PAGE_TAG_INTERVAL", default=1)
 
 # Celery. Without REDIS_URL a real worker still runs, over a folder on disk.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
@@ -441,6 +449,9 @@ OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=6)
 # all actions).
 LETTER_IP_LIMITS = [(2, 60), (10, 3600)]
 MESSAGE_IP_LIMITS = [(2, 60), (10, 3600)]
+# Builds of the public export per client address. A download the page cache already holds
+# costs nothing and is not counted; one that must be built holds a worker for a while.
+EXPORT_IP_LIMITS = [(5, 60), (30, 3600)]
 HEARING_NOTICE_DAYS = env.int("HEARING_NOTICE_DAYS", default=3)
 BIRTHDAY_NOTICE_DAYS = env.int("BIRTHDAY_NOTICE_DAYS", default=10)
 PRIVACY_LINK_MAX_AGE = 24 * 3600

@@ -17,7 +17,11 @@ class DeclarationsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
+        from core.pagecache import invalidate_on
+
         from . import models, selectors  # noqa: F401  (selectors register page sections)
+
+        invalidate_on(*self.get_models())
 
         auditlog.register(models.Declaration, m2m_fields={"prisoners"})
         for model in (

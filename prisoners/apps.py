@@ -14,8 +14,11 @@ class PrisonersConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
+        from core.pagecache import invalidate_on
+
         from . import models
 
+        invalidate_on(*self.get_models())
         auditlog.register(models.Prisoner, m2m_fields={"charges"})
         for model in (models.Case, models.Article, models.Source, models.TimelineEvent):
             auditlog.register(model)

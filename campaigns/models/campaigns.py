@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import pagecache
 from prisoners.models import Prisoner
 
 COUNTER_SHARDS = 16
@@ -161,10 +162,18 @@ class Petition(models.Model):
             before = sum(shard.count for shard in shards)
             PetitionCounterShard.objects.filter(petition=self).update(count=0)
             PetitionCounterShard.objects.filter(pk=shards[0].pk).update(count=actual)
+            if actual != before:
+                pagecache.tag_changed(self.count_tag)
         return actual - before
+
+    @property
+    def count_tag(self):
+        """The tag of the cached pages that show this petition's count and signers."""
+        return f"petition:{self.pk}"
 
     def add_to_count(self, amount=1):
         """Spread increments over shards, so that a viral petition has no single hot row."""
+        pagecache.tag_changed(self.count_tag)
         shard = random.randrange(COUNTER_SHARDS)
         updated = PetitionCounterShard.objects.filter(petition=self, shard=shard).update(
             count=F("count") + amount

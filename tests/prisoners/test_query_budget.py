@@ -1,6 +1,7 @@
 """Each public page runs a fixed number of queries, however many rows stand behind it."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -29,6 +30,7 @@ def make_prisoners(count, case, per_person=1):
 
 
 def count_queries(client, url):
+    cache.clear()  # the cost of a fresh render, not of the server's page cache
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200
