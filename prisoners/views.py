@@ -1,11 +1,16 @@
+from django.conf import settings
 from django.http import Http404, HttpResponse
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 from import_export.formats import base_formats
 
-from core import spreadsheets
+from core import pagecache, spreadsheets
+from core.client import client_ip
+from core.fingerprints import address_key
 from core.media import serve_if_public
 from core.pagination import ForgivingPaginationMixin, page_of
+from core.ratelimit import LimitsUnavailable, over_limit
 
 from .filters import PrisonerFilter
 from .models import Case, Prisoner
@@ -15,12 +20,15 @@ from .resources import PublicPrisonerResource
 class PublishedPrisonerFilterMixin:
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
-        kwargs["regions"] = (
-            Prisoner.objects.published()
-            .exclude(region="")
-            .order_by("region")
-            .values_list("region", flat=True)
-            .distinct()
+        kwargs["regions"] = pagecache.fragment(
+            "prisoners.regions",
+            lambda: list(
+                Prisoner.objects.published()
+                .exclude(region="")
+                .order_by("region")
+                .values_list("region", flat=True)
+                .distinct()
+            ),
         )
         return kwargs
 
@@ -39,7 +47,9 @@ class PrisonerListView(ForgivingPaginationMixin, PublishedPrisonerFilterMixin, F
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["headline"] = Prisoner.objects.published().headline()
+        context["headline"] = pagecache.fragment(
+            "prisoners.headline", Prisoner.objects.published().headline
+        )
         query = self.request.GET.copy()
         query.pop("page", None)
         context["query_without_page"] = query.urlencode()
@@ -70,7 +80,21 @@ class PrisonerExportView(PublishedPrisonerFilterMixin, FilterView):
                 status=400,
                 content_type="text/plain; charset=utf-8",
             )
+        if self._over_limit(request):
+            response = HttpResponse(
+                _(
+                    "This export was built for your connection several times in the last "
+                    "minutes. It changes only when the list does: please wait a minute "
+                    "and try again."
+                ),
+                status=429,
+                content_type="text/plain; charset=utf-8",
+            )
+            response["Retry-After"] = "60"
+            return response
         fmt = fmt_class()
+        # A 200 here is public: core.pagecache keeps the built file until the list changes
+        # or PUBLIC_PAGE_MAX_AGE passes, and answers the next downloads without this view.
         dataset = PublicPrisonerResource().export(queryset=filterset.qs)
         # Spreadsheet formats get formula escaping; JSON keeps its numbers as numbers.
         body = dataset.export("json") if kwargs["fmt"] == "json" else fmt.export_data(dataset)
@@ -79,6 +103,16 @@ class PrisonerExportView(PublishedPrisonerFilterMixin, FilterView):
             f'attachment; filename="political-prisoners.{fmt.get_extension()}"'
         )
         return response
+
+    @staticmethod
+    def _over_limit(request):
+        try:
+            key = f"export:{address_key(client_ip(request))}"
+            return over_limit(key, settings.EXPORT_IP_LIMITS)
+        except LimitsUnavailable:
+            # Without the cache nothing is limited, nor kept: the export is public data,
+            # and its build is bounded by the server's request timeout.
+            return False
 
 
 class PrisonerDetailView(DetailView):

@@ -126,7 +126,8 @@ def test_exports_with_arbitrary_filters(client, public_data, pairs, raw, prefix,
         else:
             assert not any(f"{start}=HYPERLINK" in body for start in (",", '"', "\n"))
     else:
-        assert response.status_code == 400
+        # 429: this client asked for more builds of the export than a minute allows.
+        assert response.status_code in (400, 429)
         assert response["Content-Type"].startswith("text/plain")
         assert response["X-Content-Type-Options"] == "nosniff"
 

@@ -288,3 +288,27 @@ def test_reading_the_site_sets_no_cookie(client, demo_data):
         assert not response.cookies, (url, response.cookies)
     html = client.get(LIST).content.decode()
     assert 'href="/ru/prisoners/" lang="ru"' in html
+
+
+def test_the_export_is_built_once_and_its_builds_are_limited(
+    client, settings, django_assert_num_queries
+):
+    settings.EXPORT_IP_LIMITS = [(3, 60)]
+    PrisonerFactory(given_name="Aigul")
+    url = reverse("prisoners:export", args=["csv"])
+    first = client.get(url)
+    assert first.status_code == 200 and "Aigul" in first.content.decode()
+    # The same export again is the file already built: no query, and not counted.
+    for _ in range(5):
+        with django_assert_num_queries(0):
+            assert client.get(url).content == first.content
+    # Each different filter is a new build; the fourth in a minute is refused, plainly.
+    assert client.get(url, {"status": "convicted"}).status_code == 200
+    assert client.get(url, {"status": "released"}).status_code == 200
+    refused = client.get(url, {"status": "pretrial"})
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == "60"
+    assert "wait a minute" in refused.content.decode()
+    # Another client is not held up by this one.
+    other = client.get(url, {"status": "pretrial"}, REMOTE_ADDR="198.51.100.7")
+    assert other.status_code == 200
