@@ -175,7 +175,7 @@ def test_a_petition_page_shows_a_new_signature_on_the_next_reading(reader, setti
     url = petition.get_absolute_url()
     signatures = iter(range(10))
 
-    def SignatureFactory(petition):  # noqa: N802 - reads as the factories do
+    def sign_and_confirm(petition):
         n = next(signatures)
         signing.signature_create(
             petition=petition, name=f"S {n}", email=f"s{n}@example.org", country="FR", ip=""
@@ -183,12 +183,12 @@ def test_a_petition_page_shows_a_new_signature_on_the_next_reading(reader, setti
 
     assert "0 signatures" in reader.get(url).text
     assert stored(reader.get(url))
-    SignatureFactory(petition=petition)  # confirmed and counted
+    sign_and_confirm(petition=petition)  # confirmed and counted
     assert "1 signature" in reader.get(url).text
     # Within the interval, the next signature waits for it (or for the page to expire).
-    SignatureFactory(petition=petition)
+    sign_and_confirm(petition=petition)
     assert "1 signature" in reader.get(url).text
     settings.PAGE_TAG_INTERVAL = 0
     cache.delete(f"pages:recent:{petition.count_tag}")
-    SignatureFactory(petition=petition)
+    sign_and_confirm(petition=petition)
     assert "3 signatures" in reader.get(url).text
