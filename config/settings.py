@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Trigram lookups for name search (PostgreSQL; SQLite searches by exact keys).
+    "django.contrib.postgres",
     "django_filters",
     "django_countries",
     "import_export",

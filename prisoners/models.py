@@ -1,13 +1,16 @@
 import datetime
 
-from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.contrib.postgres.search import TrigramWordSimilarity
+from django.db import connection, models
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from core import pagecache
 from core.composition import RelatedSections
+from core.names import name_key, transliteration_key
 
 
 class Article(models.Model):
@@ -80,19 +83,40 @@ class PrisonerQuerySet(models.QuerySet):
     SEARCH_MAX_LENGTH = 100
 
     def search(self, text):
-        """Every word must match some spelling of the name, so "Marat Zhylanbaev" finds
-        the profile spelled Zhylanbayev that lists Zhylanbaev as an alternative. Words are
-        bounded and each is one EXISTS, so a long query cannot make the database work hard."""
-        query = self
+        """Every word must match some spelling of the name, in either script: "Жыланбаев",
+        "Zhylanbaev" and "Zhylanbayev" find the same person, as does "Adylbekov" for
+        Adilbekov (core.names.transliteration_key). On PostgreSQL a word also matches a
+        close misspelling (trigram word similarity, served by GIN indexes), and the best
+        matches come first. Words are bounded and each is one EXISTS, so a long query cannot
+        make the database work hard."""
+        fuzzy = connection.vendor == "postgresql"
+        query, ranks = self, []
         for word in text[: self.SEARCH_MAX_LENGTH].split()[: self.SEARCH_MAX_WORDS]:
-            spelled = AlternativeName.objects.filter(prisoner=OuterRef("pk"), name__icontains=word)
+            key = transliteration_key(word)
+            if not key:
+                continue
+            own = Q(name_key__contains=key)
+            spelled = Q(name_key__contains=key)
+            if fuzzy:
+                own |= Q(name_key__trigram_word_similar=key)
+                spelled |= Q(name_key__trigram_word_similar=key)
+                ranks.append(TrigramWordSimilarity(Value(key), "name_key"))
             query = query.filter(
-                Q(given_name__icontains=word)
-                | Q(family_name__icontains=word)
-                | Q(patronymic__icontains=word)
-                | Exists(spelled)
+                own | Exists(AlternativeName.objects.filter(spelled, prisoner=OuterRef("pk")))
+            )
+        if ranks:
+            query = query.annotate(search_rank=sum(ranks[1:], ranks[0])).order_by(
+                "-search_rank", "family_name", "given_name"
             )
         return query
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for prisoner in objs:
+            prisoner.name_key = prisoner.compute_name_key()
+        created = super().bulk_create(objs, *args, **kwargs)
+        pagecache.content_changed()
+        return created
 
     def for_list(self):
         return self.select_related("case").prefetch_related("charges")
@@ -186,6 +210,8 @@ class Prisoner(models.Model):
     publication = models.CharField(
         _("publication"), max_length=10, choices=Publication.choices, default=Publication.DRAFT
     )
+    # The names' transliteration keys, for search in any script (core.names); set on save.
+    name_key = models.CharField(max_length=400, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -223,8 +249,18 @@ class Prisoner(models.Model):
     def __str__(self):
         return self.full_name
 
+    def save(self, *args, **kwargs):
+        self.name_key = self.compute_name_key()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name_key" not in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_key"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("prisoners:detail", kwargs={"slug": self.slug})
+
+    def compute_name_key(self):
+        return name_key(self.given_name, self.patronymic, self.family_name)
 
     @property
     def full_name(self):
@@ -268,6 +304,16 @@ class Prisoner(models.Model):
         self.save(update_fields=["publication", "updated_at"])
 
 
+class AlternativeNameQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for spelling in objs:
+            spelling.name_key = name_key(spelling.name)
+        created = super().bulk_create(objs, *args, **kwargs)
+        pagecache.content_changed()
+        return created
+
+
 class AlternativeName(models.Model):
     """Another spelling or transliteration of a prisoner's name, found by search."""
 
@@ -275,6 +321,9 @@ class AlternativeName(models.Model):
         Prisoner, on_delete=models.CASCADE, related_name="alternative_names"
     )
     name = models.CharField(_("name"), max_length=200)
+    name_key = models.CharField(max_length=400, blank=True, editable=False)
+
+    objects = AlternativeNameQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -286,6 +335,10 @@ class AlternativeName(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_key = name_key(self.name)
+        super().save(*args, **kwargs)
 
 
 class Source(models.Model):

@@ -9,21 +9,13 @@ treat such spellings as one person without asking anyone, and without a database
 import re
 from collections.abc import Iterable
 
-from anyascii import anyascii
+from core.names import fold, transliteration_key
+
+__all__ = ["find_mentions", "fold", "person_key", "transliteration_key"]
 
 # Letters only, so punctuation and digits never glue onto a name; an apostrophe inside a word
 # (O'Neill) keeps it whole.
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
-
-# Transliteration habits that differ only in spelling, applied in this order: the "ye" rule must
-# see the word start before anything else changes it, and "y" -> "i" must come last because the
-# earlier rules still need to see the "y".
-_SPELLING_VARIANTS = (("ayev", "aev"), ("iyev", "iev"), ("kh", "h"), ("y", "i"))
-
-
-def fold(text: str) -> str:
-    """Accent- and case-insensitive form, so "ÇELENK ÖZEN" and "Celenk Ozen" compare equal."""
-    return " ".join(anyascii(text).lower().split())
 
 
 def person_key(surname: str, given_names: str) -> str:
@@ -35,20 +27,6 @@ def person_key(surname: str, given_names: str) -> str:
     """
     first_given = fold(given_names).split(" ", 1)[0]
     return f"{fold(surname.replace('-', ' '))}|{first_given}"
-
-
-def transliteration_key(word: str) -> str:
-    """Key under which Kazakh/Russian transliteration variants of a name are equal.
-
-    Yensebek/Ensebek, Zhylanbayev/Zhylanbaev, Mendygaziyev/Mendygazyev, Akhmetkaliyev/
-    Ahmetkaliyev and Sembay/Sembai all come from one Cyrillic spelling; the key undoes the
-    choices the transliterators made differently.
-    """
-    key = re.sub(r"(?<![a-z])ye", "e", fold(word))
-    key = re.sub(r"[^a-z]", "", key)
-    for variant, standard in _SPELLING_VARIANTS:
-        key = key.replace(variant, standard)
-    return key
 
 
 def find_mentions(text: str, people: Iterable[tuple[object, Iterable[str]]]) -> list[object]:
