@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .models import Article, Case, Prisoner
+from .search import search
 
 
 class PrisonerFilter(django_filters.FilterSet):
@@ -63,7 +64,7 @@ class PrisonerFilter(django_filters.FilterSet):
         self.filters["region"].extra["choices"] = [(region, region) for region in regions]
 
     def filter_name(self, queryset, name, value):
-        return queryset.search(value)
+        return search(queryset, value)
 
     def filter_sentence_min(self, queryset, name, value):
         return queryset.with_sentence_in_months().filter(sentence_total_months__gte=value * 12)

@@ -1,8 +1,7 @@
 import datetime
 
-from django.contrib.postgres.search import TrigramWordSimilarity
-from django.db import connection, models
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Value
+from django.db import models
+from django.db.models import Count, F, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +9,7 @@ from django_countries.fields import CountryField
 
 from core import pagecache
 from core.composition import RelatedSections
-from core.names import name_key, transliteration_key
+from core.names import name_key
 
 
 class Article(models.Model):
@@ -78,37 +77,6 @@ class PrisonerQuerySet(models.QuerySet):
         return self.annotate(
             sentence_total_months=F("sentence_years") * 12 + F("sentence_months"),
         )
-
-    SEARCH_MAX_WORDS = 6
-    SEARCH_MAX_LENGTH = 100
-
-    def search(self, text):
-        """Every word must match some spelling of the name, in either script: "Жыланбаев",
-        "Zhylanbaev" and "Zhylanbayev" find the same person, as does "Adylbekov" for
-        Adilbekov (core.names.transliteration_key). On PostgreSQL a word also matches a
-        close misspelling (trigram word similarity, served by GIN indexes), and the best
-        matches come first. Words are bounded and each is one EXISTS, so a long query cannot
-        make the database work hard."""
-        fuzzy = connection.vendor == "postgresql"
-        query, ranks = self, []
-        for word in text[: self.SEARCH_MAX_LENGTH].split()[: self.SEARCH_MAX_WORDS]:
-            key = transliteration_key(word)
-            if not key:
-                continue
-            own = Q(name_key__contains=key)
-            spelled = Q(name_key__contains=key)
-            if fuzzy:
-                own |= Q(name_key__trigram_word_similar=key)
-                spelled |= Q(name_key__trigram_word_similar=key)
-                ranks.append(TrigramWordSimilarity(Value(key), "name_key"))
-            query = query.filter(
-                own | Exists(AlternativeName.objects.filter(spelled, prisoner=OuterRef("pk")))
-            )
-        if ranks:
-            query = query.annotate(search_rank=sum(ranks[1:], ranks[0])).order_by(
-                "-search_rank", "family_name", "given_name"
-            )
-        return query
 
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)

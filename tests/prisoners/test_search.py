@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 
 from prisoners.models import Prisoner
+from prisoners.search import search
 from tests.factories import AlternativeNameFactory, PrisonerFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +22,7 @@ def people():
 
 
 def found(text):
-    return [p.full_name for p in Prisoner.objects.published().search(text)]
+    return [p.full_name for p in search(Prisoner.objects.published(), text)]
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,41 @@
+"""The public list's search by name (see `search`)."""
+
+from django.contrib.postgres.search import TrigramWordSimilarity
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q, Value
+
+from core.names import transliteration_key
+
+from .models import AlternativeName
+
+SEARCH_MAX_WORDS = 6
+SEARCH_MAX_LENGTH = 100
+
+
+def search(queryset, text):
+    """Every word must match some spelling of the name, in either script: "Жыланбаев",
+    "Zhylanbaev" and "Zhylanbayev" find the same person, as does "Adylbekov" for
+    Adilbekov (core.names.transliteration_key). On PostgreSQL a word also matches a
+    close misspelling (trigram word similarity, served by GIN indexes), and the best
+    matches come first. Words are bounded and each is one EXISTS, so a long query cannot
+    make the database work hard."""
+    fuzzy = connection.vendor == "postgresql"
+    query, ranks = queryset, []
+    for word in text[:SEARCH_MAX_LENGTH].split()[:SEARCH_MAX_WORDS]:
+        key = transliteration_key(word)
+        if not key:
+            continue
+        own = Q(name_key__contains=key)
+        spelled = Q(name_key__contains=key)
+        if fuzzy:
+            own |= Q(name_key__trigram_word_similar=key)
+            spelled |= Q(name_key__trigram_word_similar=key)
+            ranks.append(TrigramWordSimilarity(Value(key), "name_key"))
+        query = query.filter(
+            own | Exists(AlternativeName.objects.filter(spelled, prisoner=OuterRef("pk")))
+        )
+    if ranks:
+        query = query.annotate(search_rank=sum(ranks[1:], ranks[0])).order_by(
+            "-search_rank", "family_name", "given_name"
+        )
+    return query
