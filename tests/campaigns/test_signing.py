@@ -444,3 +444,22 @@ def test_the_country_list_is_rendered_once_per_language(client, monkeypatch):
     assert len(renders) == 2
     refused = client.post(url, {"name": "", "country": "KZ"})
     assert '<option value="KZ" selected>Kazakhstan</option>' in refused.content.decode()
+
+
+def test_the_signing_post_is_one_short_transaction(client):
+    """A budget: supporter, consent, signature and outbox row, with their audit rows, in
+    one transaction, and no session write: 22 statements, 8 of them savepoints."""
+    from django.contrib.contenttypes.models import ContentType
+
+    petition = PetitionFactory()
+    ContentType.objects.get_for_models(Signature, Supporter)  # cached in a running site
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(
+            petition.get_absolute_url(), {"name": "A B", "email": "a@example.org", "country": "FR"}
+        )
+    assert response.status_code == 302
+    statements = [q["sql"].split()[0].upper() for q in queries.captured_queries]
+    assert len(statements) <= 22, statements
+    assert statements.count("INSERT") == 6, statements  # 4 rows, 2 audit rows
+    assert not any("django_session" in q["sql"] for q in queries.captured_queries)
+    assert not response.cookies
