@@ -5,13 +5,15 @@ described in prisoners/resources.py."""
 import datetime
 import re
 
-from django.db.models import Q
 from django.utils.text import slugify
 from import_export import fields, widgets
 
 from core.spreadsheets import unneutralise
 
-from .models import AlternativeName, Article, Case, Source, TimelineEvent
+from .models import AlternativeName, Article, Case, Prisoner, Source, TimelineEvent
+
+# Rows a statement, when related rows are written in bulk.
+BATCH = 500
 
 
 def _fits(value, model, field, what):
@@ -50,10 +52,15 @@ ARTICLE_RE = re.compile(r"^\s*(?P<number>\d+(?:[-.]\d+)*)\s*(?:\((?P<title>.+)\)
 
 class CaseWidget(widgets.ForeignKeyWidget):
     """A case by its title (or a title that makes the same slug); a new title creates the
-    case."""
+    case. Cases are read once an import (`forget` starts the next one afresh), not once a
+    row."""
 
     def __init__(self):
         super().__init__(Case, field="title")
+        self.forget()
+
+    def forget(self):
+        self.by_title, self.by_slug = None, None
 
     def clean(self, value, row=None, **kwargs):
         title = (value or "").strip()
@@ -63,8 +70,15 @@ class CaseWidget(widgets.ForeignKeyWidget):
         slug = slugify(title)[:200]
         if not slug:
             raise ValueError(f"'{title}' cannot name a case: use letters or digits.")
-        case = Case.objects.filter(Q(title=title) | Q(slug=slug)).first()
-        return case or Case.objects.create(title=title, slug=slug)
+        if self.by_title is None:
+            cases = list(Case.objects.all())
+            self.by_title = {case.title: case for case in cases}
+            self.by_slug = {case.slug: case for case in cases}
+        case = self.by_title.get(title) or self.by_slug.get(slug)
+        if case is None:
+            case = Case.objects.create(title=title, slug=slug)
+            self.by_title[title], self.by_slug[slug] = case, case
+        return case
 
 
 class ArticleListWidget(widgets.ManyToManyWidget):
@@ -73,8 +87,14 @@ class ArticleListWidget(widgets.ManyToManyWidget):
 
     def __init__(self):
         super().__init__(Article, separator=";", field="number")
+        self.forget()
+
+    def forget(self):
+        self.by_number = None
 
     def clean(self, value, row=None, **kwargs):
+        if self.by_number is None:
+            self.by_number = {article.number: article for article in Article.objects.all()}
         articles = []
         for item in filter(None, (part.strip() for part in (value or "").split(";"))):
             match = ARTICLE_RE.match(item)
@@ -86,11 +106,12 @@ class ArticleListWidget(widgets.ManyToManyWidget):
             number, title = match["number"], (match["title"] or "").strip()
             _fits(number, Article, "number", f"Article number {number[:20]}")
             _fits(title, Article, "title", f"The title of article {number}")
-            article = Article.objects.filter(number=number).first()
+            article = self.by_number.get(number)
             if article is None:
                 if not title:
                     raise ValueError(f"Article {number} is new: give its title in brackets.")
                 article = Article.objects.create(number=number, title=title)
+                self.by_number[number] = article
             articles.append(article)
         return articles
 
@@ -242,3 +263,42 @@ def sync_events(prisoner, rows):
         )
         kept.append(event.pk)
     prisoner.events.exclude(pk__in=kept).delete()
+
+
+def create_related_rows(prisoners):
+    """The related rows of prisoners just created, written with one INSERT a table (in
+    batches) instead of one a row. The rows a cell names twice are kept once, the last
+    one winning, as the update path does. Returns what was created, for the audit trail."""
+    through = Prisoner.charges.through
+    charges, names, sources, events = [], [], [], []
+    for prisoner in prisoners:
+        for article in getattr(prisoner, "pending_charges", None) or ():
+            charges.append(through(prisoner_id=prisoner.pk, article_id=article.pk))
+        wanted = {name for (name,) in getattr(prisoner, "pending_alternative_names", None) or ()}
+        names += [
+            AlternativeName(prisoner=prisoner, name=name)
+            for name in sorted(wanted - {prisoner.full_name})
+        ]
+        by_reference = {}
+        for url, title, date in getattr(prisoner, "pending_sources", None) or ():
+            by_reference[url or title] = Source(
+                prisoner=prisoner, url=url, title=title, published_on=date or None
+            )
+        sources += by_reference.values()
+        by_day_and_kind = {}
+        for date, kind, description, reference in getattr(prisoner, "pending_events", None) or ():
+            day, precision = TimelineEvent.parse_date(date)
+            by_day_and_kind[day, kind] = TimelineEvent(
+                prisoner=prisoner,
+                date=day,
+                date_precision=precision,
+                kind=kind,
+                description=description,
+                source=by_reference[reference],
+            )
+        events += by_day_and_kind.values()
+    through.objects.bulk_create(charges, batch_size=BATCH)
+    AlternativeName.objects.bulk_create(names, batch_size=BATCH)
+    Source.objects.bulk_create(sources, batch_size=BATCH)
+    TimelineEvent.objects.bulk_create(events, batch_size=BATCH)
+    return [*names, *sources, *events]
