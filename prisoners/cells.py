@@ -268,7 +268,8 @@ def sync_events(prisoner, rows):
 def create_related_rows(prisoners):
     """The related rows of prisoners just created, written with one INSERT a table (in
     batches) instead of one a row. The rows a cell names twice are kept once, the last
-    one winning, as the update path does. Returns what was created, for the audit trail."""
+    one winning, as the update path does. Returns what was created, by relation, for the
+    audit trail."""
     through = Prisoner.charges.through
     charges, names, sources, events = [], [], [], []
     for prisoner in prisoners:
@@ -301,4 +302,4 @@ def create_related_rows(prisoners):
     AlternativeName.objects.bulk_create(names, batch_size=BATCH)
     Source.objects.bulk_create(sources, batch_size=BATCH)
     TimelineEvent.objects.bulk_create(events, batch_size=BATCH)
-    return [*names, *sources, *events]
+    return {"alternative_names": names, "sources": sources, "events": events}

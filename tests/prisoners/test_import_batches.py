@@ -68,7 +68,9 @@ def test_the_queries_of_an_import_do_not_grow_with_its_rows(tmp_path):
     Source.objects.all().delete()
     large, large_queries = import_counting(tmp_path, [row(n) for n in range(200)])
     assert large.totals["new"] == 200 and not large.has_validation_errors()
-    assert large_queries <= small_queries + 3, (small_queries, large_queries)
+    # One query more a row would add 180. SQLite splits a bulk INSERT by its parameter
+    # limit (about 33 profiles a statement), which adds a few.
+    assert large_queries - small_queries < 20, (small_queries, large_queries)
     assert large_queries < 40
 
 
@@ -153,6 +155,7 @@ def test_a_preview_then_a_confirm_in_the_admin_writes_the_cases_once(admin_clien
         {"import_file": upload, "format": "0", "resource": "0"},
     )
     assert Case.objects.count() == 0
+    assert "Another case" in response.content.decode()  # the preview shows each row's values
     form = response.context["confirm_form"]
     response = admin_client.post(
         reverse("admin:prisoners_prisoner_process_import"), {**form.initial}
