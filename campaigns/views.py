@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
@@ -55,7 +56,15 @@ def _petition_context(petition, form):
         .select_related("supporter")
         .order_by("-confirmed_at")[:RECENT_SIGNERS]
     )
-    return {"petition": petition, "campaign": petition.campaign, "form": form, "recent": recent}
+    return {
+        "petition": petition,
+        "campaign": petition.campaign,
+        "form": form,
+        "recent": recent,
+        # A copy of the page may be kept by a browser or proxy for PUBLIC_PAGE_MAX_AGE
+        # seconds, and is rendered again at most every PAGE_TAG_INTERVAL while it changes.
+        "count_lag_seconds": settings.PUBLIC_PAGE_MAX_AGE + settings.PAGE_TAG_INTERVAL,
+    }
 
 
 def _rate_limited(request, template, context, form):
