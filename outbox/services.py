@@ -47,19 +47,28 @@ def outbox_enqueue(
 ):
     """Write an email to the outbox in the caller's transaction. A key seen before returns
     the row already there and queues nothing. With `hand_over`, a worker is asked to send it
-    right after commit; bulk mail leaves it to the sweep, so as not to flood the broker."""
-    email, created = OutgoingEmail.objects.get_or_create(
+    right after commit; bulk mail leaves it to the sweep, so as not to flood the broker.
+
+    One SELECT, and for a new key one INSERT ... ON CONFLICT, without a savepoint. When a
+    concurrent transaction writes the same key first, the insert changes nothing in its
+    row and this call hands the row over a second time, which the worker's claim makes
+    harmless."""
+    email = OutgoingEmail.objects.filter(key=key).first()
+    if email is not None:
+        return email
+    email = OutgoingEmail(
         key=key,
-        defaults={
-            "to": to,
-            "template": template,
-            "context": context or {},
-            "language": language or settings.LANGUAGE_CODE,
-            "reply_to": reply_to,
-            "unsubscribe_url": unsubscribe_url,
-        },
+        to=to,
+        template=template,
+        context=context or {},
+        language=language or settings.LANGUAGE_CODE,
+        reply_to=reply_to,
+        unsubscribe_url=unsubscribe_url,
     )
-    if created and hand_over:
+    OutgoingEmail.objects.bulk_create(
+        [email], update_conflicts=True, unique_fields=["key"], update_fields=["key"]
+    )
+    if hand_over:
         transaction.on_commit(lambda: handover.hand_over(email.pk))
     return email
 

@@ -1,12 +1,11 @@
 """Supporters' addresses: matching one person across submissions, the domain blocklist,
-get-or-create under concurrency, and unsubscribing."""
+finding or creating one under concurrency, and unsubscribing."""
 
 from disposable_email_domains import allowlist as DISPOSABLE_ALLOWED
 from disposable_email_domains import blocklist as DISPOSABLE_DOMAINS
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -76,21 +75,29 @@ def supporter_check_address(*, email):
 
 
 def supporter_get_or_create(*, email, name, country="", language="en"):
-    """The supporter behind an address, created on first contact. Concurrent first
-    contacts of one address make one supporter. An existing supporter's details are not
-    changed by a later submission: whoever typed it has not proved the address is theirs."""
+    """The supporter behind an address, created on first contact."""
+    return supporter_find_or_create(email=email, name=name, country=country, language=language)[0]
+
+
+def supporter_find_or_create(*, email, name, country="", language="en"):
+    """The supporter behind an address, created on first contact, and whether it was new.
+    An existing supporter's details are not changed by a later submission: whoever typed
+    it has not proved the address is theirs.
+
+    One SELECT, and for a new address one INSERT ... ON CONFLICT, without a savepoint.
+    Concurrent first contacts of one address make one supporter: an insert that loses the
+    race changes nothing in the row and returns its id, and the supporter is reported new,
+    with the details this submission typed."""
     key = email_key(email)
     supporter = Supporter.objects.filter(email_key=key).first()
     if supporter is not None:
-        return supporter
-    candidate = Supporter(email_key=key, email=email, name=name, country=country, language=language)
-    candidate.full_clean(validate_unique=False)
-    try:
-        with transaction.atomic():
-            candidate.save()
-            return candidate
-    except IntegrityError:
-        return Supporter.objects.get(email_key=key)
+        return supporter, False
+    supporter = Supporter(email_key=key, email=email, name=name, country=country, language=language)
+    supporter.full_clean(validate_unique=False)
+    Supporter.objects.bulk_create(
+        [supporter], update_conflicts=True, unique_fields=["email_key"], update_fields=["email_key"]
+    )
+    return supporter, True
 
 
 def absolute(path):

@@ -22,7 +22,7 @@ from supporters.models import Supporter
 from supporters.services import (
     absolute,
     supporter_check_address,
-    supporter_get_or_create,
+    supporter_find_or_create,
     unsubscribe_url,
 )
 
@@ -113,45 +113,69 @@ def signature_create(
 
     A new signature gets a confirmation email; a pending one gets it again (within limits);
     a confirmed one gets a note that it was already signed. Concurrent submissions of one
-    address make one signature and one email."""
+    address make one signature and one email.
+
+    Each row is written with INSERT ... ON CONFLICT: no savepoints, and no signals, so no
+    audit entries. The trail is for staff's changes; a copy of every signer's details in
+    it would be personal data out of reach of the purge of unconfirmed signatures."""
     if not petition.is_open:
         raise ValidationError("This petition is closed.", code="closed")
     supporter_check_address(email=email)
     hold_reason = signing_hold_reason(ip)
     now = timezone.now()
     with transaction.atomic():
-        supporter = supporter_get_or_create(
+        supporter, new_supporter = supporter_find_or_create(
             email=email, name=name, country=country, language=language
         )
-        Consent.objects.get_or_create(
-            supporter=supporter,
-            campaign=petition.campaign,
-            wording_version=CONSENT_WORDING,
-            mailing=mailing,
-            defaults={"page": page[:500]},
+        Consent.objects.bulk_create(
+            [
+                Consent(
+                    supporter=supporter,
+                    campaign=petition.campaign,
+                    wording_version=CONSENT_WORDING,
+                    mailing=mailing,
+                    page=page[:500],
+                )
+            ],
+            ignore_conflicts=True,  # the same consent, given again: the first one stands
         )
-        fields = {
-            "comment": comment,
-            "show_name": show_name,
-            "source": source[:300],
-            "ip_hash": network_fingerprint(ip),
-            "held": bool(hold_reason),
-            "hold_reason": hold_reason,
-            "confirmation_emails": 1,
-            "last_confirmation_at": now,
-        }
+        signature = Signature(
+            petition=petition,
+            supporter=supporter,
+            comment=comment,
+            show_name=show_name,
+            source=source[:300],
+            ip_hash=network_fingerprint(ip),
+            held=bool(hold_reason),
+            hold_reason=hold_reason,
+            confirmation_emails=1,
+            last_confirmation_at=now,
+        )
         # The fields' own rules; the keys and the one-per-supporter rule are the
         # database's, and checking them here would cost queries on the hottest path.
-        Signature(petition=petition, supporter=supporter, **fields).full_clean(
+        signature.full_clean(
             exclude=["petition", "supporter"], validate_unique=False, validate_constraints=False
         )
-        signature, created = Signature.objects.get_or_create(
-            petition=petition, supporter=supporter, defaults=fields
+        existing = (
+            None
+            if new_supporter
+            else Signature.objects.filter(petition=petition, supporter=supporter).first()
         )
-        signature.petition, signature.supporter = petition, supporter
-        if created:
+        if existing is None:
+            # A concurrent submission of the address may sign meanwhile. Then this insert
+            # changes nothing in its row and returns its id, and the confirmation below
+            # has that signature's outbox key, already taken: one signature, one email.
+            Signature.objects.bulk_create(
+                [signature],
+                update_conflicts=True,
+                unique_fields=["petition", "supporter"],
+                update_fields=["petition"],
+            )
             _enqueue_confirmation(signature, 1)
-        elif signature.status == Signature.Status.CONFIRMED:
+            return signature
+        signature = existing
+        signature.petition, signature.supporter = petition, supporter
+        if signature.status == Signature.Status.CONFIRMED:
             _enqueue_already_signed(signature)
         elif signature.status == Signature.Status.PENDING:
             _resend_confirmation(signature, now)

@@ -11,7 +11,7 @@ from django.db import connection
 from django.urls import reverse
 
 from campaigns import services
-from campaigns.models import LetterAction, Official, SolidarityMessage
+from campaigns.models import LetterAction, Official, Signature, SolidarityMessage
 from core.roles import CAMPAIGNER, DATA_PROTECTION_OFFICER, EDITOR
 from prisoners.models import Prisoner
 from supporters.models import Supporter
@@ -101,6 +101,40 @@ def test_the_trail_is_read_only_and_shown_only_to_who_may_see_the_object(role_cl
     assert officer.post(delete_url, {"post": "yes"}).status_code == 403
     assert officer.get(reverse("admin:auditlog_logentry_add")).status_code == 403
     assert LogEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_signing_copies_nothing_into_the_trail_and_staff_changes_are_still_recorded(
+    client, role_client
+):
+    """The trail is for staff's changes. Signing on the public form writes none of the
+    signer's details to it; what staff then change, on the form or by an action, is."""
+    petition = PetitionFactory()
+    form = {"name": "Private Signer", "email": "private.signer@example.org", "country": "FR"}
+    assert client.post(petition.get_absolute_url(), form).status_code == 302
+    supporter, signature = Supporter.objects.get(), Signature.objects.get()
+    trail = serializers.serialize("json", LogEntry.objects.all())
+    assert "private" not in trail.lower()
+    assert not LogEntry.objects.get_for_object(supporter).exists()
+    assert not LogEntry.objects.get_for_object(signature).exists()
+
+    officer = role_client(DATA_PROTECTION_OFFICER)
+    url = reverse("admin:supporters_supporter_change", args=[supporter.pk])
+    form = officer.get(url).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields}
+    data.update({"name": "Signer Renamed", "consents-TOTAL_FORMS": 0, "consents-INITIAL_FORMS": 0})
+    response = officer.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    [entry] = LogEntry.objects.get_for_object(supporter)
+    assert entry.action == LogEntry.Action.UPDATE
+    assert entry.actor.username == "data-protection-officer"
+    assert entry.changes["name"] == ["Private Signer", "Signer Renamed"]
+    officer.post(
+        reverse("admin:campaigns_signature_changelist"),
+        {"action": "invalidate", "_selected_action": [signature.pk]},
+    )
+    [entry] = LogEntry.objects.get_for_object(signature)
+    assert entry.additional_data["admin_action"] == "invalidate"
+    assert entry.changes["status"] == ["pending", "invalidated"]
 
 
 WORDS = ["Zarina Erasable", "zarina@private.example", "My secret comment", "Private letter words"]
