@@ -167,6 +167,17 @@ def record_erasure(*, model, pk, user=None, counts=None):
     )
 
 
+def record_purge(*, model, what, rows):
+    """That a scheduled purge deleted this many rows; nothing of what they held."""
+    LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(model),
+        object_pk="*",
+        object_repr=f"Purged {rows} {what}",
+        action=LogEntry.Action.DELETE,
+        additional_data={"purge": what, "rows": rows},
+    )
+
+
 def visible_content_types(user):
     """The content types whose trail this staff member may read."""
     allowed = []
@@ -187,5 +198,6 @@ __all__ = [
     "record_created",
     "record_erasure",
     "record_export",
+    "record_purge",
     "visible_content_types",
 ]

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from core.audit import disable_auditlog, erase_trail, record_purge
 from core.fingerprints import address_key, network_fingerprint, network_key
 from core.ratelimit import LimitsUnavailable, RateLimited, over_limit
 from outbox.services import outbox_enqueue
@@ -248,11 +249,26 @@ def signatures_purge_unconfirmed(*, now=None, days=30):
     fingerprints of every signature go after the same time."""
     now = now or timezone.now()
     stale = Signature.objects.stale_unconfirmed(now, days)
-    supporters = list(stale.values_list("supporter_id", flat=True))
-    deleted, _ = stale.delete()
-    Supporter.objects.filter(
-        pk__in=supporters, signatures__isnull=True, confirmed_at__isnull=True
-    ).delete()
+    # What is purged leaves no copy in the audit trail: no deletion entries with the
+    # signers' details, and no entries from before; one entry says how much went.
+    with transaction.atomic(), disable_auditlog():
+        signatures = dict(stale.values_list("pk", "supporter_id"))
+        deleted, _ = Signature.objects.filter(pk__in=list(signatures)).delete()
+        gone = Supporter.objects.filter(
+            pk__in=set(signatures.values()), signatures__isnull=True, confirmed_at__isnull=True
+        )
+        supporters = list(gone.values_list("pk", flat=True))
+        consents = list(
+            Consent.objects.filter(supporter__in=supporters).values_list("pk", flat=True)
+        )
+        Supporter.objects.filter(pk__in=supporters).delete()
+        erase_trail(
+            [Signature(pk=pk) for pk in signatures]
+            + [Supporter(pk=pk) for pk in supporters]
+            + [Consent(pk=pk) for pk in consents]
+        )
+        if deleted:
+            record_purge(model=Signature, what="unconfirmed signatures", rows=deleted)
     Signature.objects.filter(
         created_at__lte=now - timezone.timedelta(days=days), held=False
     ).exclude(ip_hash="").update(ip_hash="")

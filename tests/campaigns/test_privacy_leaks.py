@@ -9,7 +9,8 @@ import urllib.parse
 
 import pytest
 import tablib
-from django.core import mail
+from auditlog.models import LogEntry
+from django.core import mail, serializers
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -280,3 +281,27 @@ def test_hearing_reminders_reach_only_confirmed_consenting_supporters(settings):
     assert services.action_reminders_send() == 1
     assert list(OutgoingEmail.objects.values_list("to", flat=True)) == ["confirmed@example.org"]
     assert Supporter.objects.get(email="never.confirmed@example.org").confirmed_at is None
+
+
+def test_the_purge_leaves_no_copy_of_the_signers_in_the_audit_trail():
+    petition = PetitionFactory()
+    signature = services.signature_create(
+        petition=petition, name="Aigul Secret", email="aigul@example.org", country="KZ"
+    )
+    supporter = signature.supporter
+    LogEntry.objects.log_create(  # an entry from before, as signing used to write
+        supporter,
+        force_log=True,
+        action=LogEntry.Action.CREATE,
+        changes={"email": [None, supporter.email], "name": [None, supporter.name]},
+    )
+    Signature.objects.update(created_at=timezone.now() - datetime.timedelta(days=31))
+    assert LogEntry.objects.get_for_object(supporter).exists()
+
+    assert services.signatures_purge_unconfirmed() == 1
+
+    assert not Signature.objects.exists() and not Supporter.objects.exists()
+    trail = serializers.serialize("json", LogEntry.objects.all())
+    assert "aigul@example.org" not in trail and "Aigul Secret" not in trail
+    [purge] = LogEntry.objects.filter(action=LogEntry.Action.DELETE)
+    assert purge.additional_data == {"purge": "unconfirmed signatures", "rows": 1}
