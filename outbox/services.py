@@ -3,17 +3,24 @@
 `outbox_enqueue` is called inside the caller's transaction; after commit it hands the
 email to a worker without waiting for the broker (outbox.handover), and if the broker is
 down the beat sweep (`outbox_send_due`) sends it later. `outbox_send` claims a row with a
-conditional update, renders it, and sends it with no database lock held.
+conditional update, renders it, and sends it with no database lock held; a worker sends
+email after email over the one SMTP connection it keeps (`kept_connection`).
 """
 
 import contextlib
 import hashlib
 import logging
+import select
+import smtplib
+import threading
+import time
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.signals import setting_changed
 from django.db import transaction
+from django.dispatch import receiver
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -128,6 +135,78 @@ def outbox_send_due(*, limit=None):
 def _close_quietly(connection):
     with contextlib.suppress(Exception):  # a broken connection cannot be closed politely
         connection.close()
+
+
+# A kept connection that has been quiet this long is asked for a NOOP before it is used: a
+# firewall or NAT on the way may have dropped it without a word to either side.
+IDLE_CHECK_SECONDS = 30
+
+
+class KeptConnection(threading.local):
+    """The mail connection a worker keeps between tasks, one per process (and per thread),
+    so that one email after another does not each open an SMTP session of its own. It is
+    opened when an email needs it, and closed after MESSAGES_PER_CONNECTION messages, after
+    any failure (by `outbox_send`), and when the worker process ends. A connection the
+    server has hung up on, or that fails a NOOP after a quiet spell, is replaced before the
+    email is sent; if sending still fails, the email is retried like any other failure."""
+
+    def __init__(self):
+        self._backend = None
+        self._sent = 0
+        self._last_used = 0.0
+
+    def open(self):
+        if self._backend is not None and (self._sent >= MESSAGES_PER_CONNECTION or self._stale()):
+            self.close()
+        if self._backend is None:
+            self._backend = get_connection()
+        return self._backend.open()
+
+    def send_messages(self, messages):
+        if self._backend is None:
+            self.open()
+        try:
+            return self._backend.send_messages(messages)
+        finally:
+            self._sent += len(messages)
+            self._last_used = time.monotonic()
+
+    def close(self):
+        backend, self._backend, self._sent = self._backend, None, 0
+        if backend is not None:
+            _close_quietly(backend)
+
+    def forget(self):
+        """In a forked process: the socket is the parent's. Let it go without a QUIT, which
+        would end the parent's session."""
+        self._backend, self._sent = None, 0
+
+    def __deepcopy__(self, memo):
+        return self  # the locmem backend keeps copies of messages, and their connection
+
+    def _stale(self):
+        smtp = getattr(self._backend, "connection", None)  # Django's SMTP backend
+        if not isinstance(smtp, smtplib.SMTP) or smtp.sock is None:
+            return False
+        try:
+            # A server speaks only when asked: anything to read now is its goodbye ("421
+            # timeout") or the end of the stream.
+            if select.select([smtp.sock], [], [], 0)[0]:
+                return True
+            if time.monotonic() - self._last_used > IDLE_CHECK_SECONDS:
+                return smtp.noop()[0] != 250
+        except (OSError, smtplib.SMTPException):
+            return True
+        return False
+
+
+kept_connection = KeptConnection()
+
+
+@receiver(setting_changed)
+def _close_kept_connection(setting, **kwargs):
+    if setting.startswith("EMAIL_"):  # tests point the mail elsewhere
+        kept_connection.close()
 
 
 def message_id(key):

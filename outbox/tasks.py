@@ -1,4 +1,5 @@
 from celery import shared_task
+from celery.signals import worker_process_init, worker_process_shutdown
 from django.conf import settings
 
 from . import services
@@ -15,7 +16,7 @@ LIMITS = {
 
 @shared_task(**LIMITS)
 def send_outgoing_email(email_id):
-    return services.outbox_send(email_id=email_id)
+    return services.outbox_send(email_id=email_id, connection=services.kept_connection)
 
 
 @shared_task(**LIMITS)
@@ -23,3 +24,15 @@ def send_due_emails():
     """The sweep: what the broker never delivered, what failed and is due again, and what a
     killed worker left half done."""
     return services.outbox_send_due(limit=settings.OUTBOX_SWEEP_BATCH)
+
+
+@worker_process_init.connect
+def _forget_the_parents_connection(**kwargs):
+    # A pool process forked after its parent opened a connection must open its own, and
+    # must not say QUIT on the parent's.
+    services.kept_connection.forget()
+
+
+@worker_process_shutdown.connect
+def _close_the_kept_connection(**kwargs):
+    services.kept_connection.close()
