@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -209,10 +210,21 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 STAFF_SESSION_MAX_AGE = timedelta(hours=env.int("SESSION_MAX_HOURS", default=12))
 
-# Internationalisation: English first, Russian second (read widely in Kazakhstan).
+# Internationalisation: English first, Russian (read widely in Kazakhstan) and Kazakh.
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("ru", _("Russian"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGES = [("en", _("English")), ("ru", _("Russian")), ("kk", _("Kazakh"))]
+# Django calls Kazakh "Қазақ" in its own language, which names the people; a language
+# switcher in Kazakhstan says "Қазақша".
+LANG_INFO["kk"] = {**LANG_INFO["kk"], "name_local": "Қазақша"}
+LOCALE_PATHS = [
+    BASE_DIR / "locale",
+    # Month names as Kazakh writes them inside a date, in lower case: Django's catalogue
+    # capitalises them. Kept apart from locale/, which makemessages rewrites.
+    BASE_DIR / "config" / "formats" / "locale",
+]
+# How each language writes a date ("29 November 2023", "29 ноября 2023", "2023 жылғы
+# 29 қараша"): templates ask for DATE_FORMAT or YEAR_MONTH_FORMAT, never a pattern.
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True

@@ -1,6 +1,6 @@
 """Accessibility and Content-Security-Policy of every kind of page, in a real browser.
 
-Each public page is opened in English and in Russian, 390 px and 1280 px wide, in Debian's
+Each public page is opened in English, Russian and Kazakh, 390 px and 1280 px wide, in Debian's
 Chromium (driven by Playwright) against the live server, with the site's CSP in force:
 - the browser must report no CSP violation in its console (the site has no inline script
   or style, and loads nothing from elsewhere);
@@ -13,7 +13,7 @@ the browser context never bypasses the CSP and the CSP check sees what a visitor
 console is read before axe runs: axe's own probing (it copies stylesheets into <style>
 elements) is refused by the CSP too, and that is not the site's doing.
 
-Staff pages are checked for CSP violations and sideways scrolling in both languages (the
+Staff pages are checked for CSP violations and sideways scrolling in every language (the
 admin answers in English whatever the browser asks for, for now) at both widths, and with
 axe in English at 1280 px. The admin's markup is mostly Django's: a violation that comes
 from Django's or a package's templates, not ours, goes in ADMIN_ALLOWED (rule, where, why)
@@ -54,7 +54,7 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 NARROW, WIDE = 390, 1280
-COMBINATIONS = [(language, width) for language in ("en", "ru") for width in (NARROW, WIDE)]
+COMBINATIONS = [(language, width) for language in ("en", "ru", "kk") for width in (NARROW, WIDE)]
 PASSWORD = "orbit lantern gravel symphony"
 SCREENSHOTS = os.environ.get("A11Y_SCREENSHOTS")
 
@@ -138,7 +138,7 @@ class Checker:
         self.language, self.width = language, width
         self.context = browser.new_context(
             viewport={"width": width, "height": 900},
-            locale="ru-RU" if language == "ru" else "en-GB",
+            locale={"ru": "ru-RU", "kk": "kk-KZ"}.get(language, "en-GB"),
             storage_state=storage_state,
         )
         self.page = self.context.new_page()
@@ -371,7 +371,7 @@ def check_public_pages(checker, data):
 
 def check_staff_pages(browser, live, findings, data):
     """axe in English at 1280 px (the admin's markup is mostly Django's); the CSP at both
-    widths in both languages. The lockout comes last: it pauses sign-in from this address."""
+    widths in every language. The lockout comes last: it pauses sign-in from this address."""
     signatures_for_the_staff_pages(data.petition)
     user, device = staff_member()
     login = reverse("two_factor:login")
