@@ -1,6 +1,5 @@
 from django.conf import settings
-from django.db import models
-from django.db.models import F
+from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -59,20 +58,31 @@ class OutgoingEmail(models.Model):
 
     def claim(self, now=None):
         """Take the right to send this email, for OUTBOX_CLAIM_TIMEOUT. A conditional update,
-        so that of a worker and the sweep only one wins. Returns whether this caller won."""
+        so that of a worker and the sweep only one wins. Returns whether this caller won,
+        and loads the row when it did: one UPDATE ... RETURNING (PostgreSQL, SQLite 3.35+),
+        which the ORM cannot write, rather than an UPDATE and a SELECT for every email."""
         now = now or timezone.now()
-        claimed = OutgoingEmail.objects.filter(
-            pk=self.pk,
-            status__in=[self.Status.QUEUED, self.Status.SENDING],
-            next_attempt_at__lte=now,
-        ).update(
-            status=self.Status.SENDING,
-            attempts=F("attempts") + 1,
-            next_attempt_at=now + settings.OUTBOX_CLAIM_TIMEOUT,
+        ops = connection.ops
+        fields = self._meta.concrete_fields
+        rows = OutgoingEmail.objects.raw(
+            f"UPDATE {ops.quote_name(self._meta.db_table)} "
+            "SET status = %s, attempts = attempts + 1, next_attempt_at = %s "
+            "WHERE id = %s AND status IN (%s, %s) AND next_attempt_at <= %s "
+            f"RETURNING {', '.join(ops.quote_name(field.column) for field in fields)}",
+            [
+                self.Status.SENDING,
+                ops.adapt_datetimefield_value(now + settings.OUTBOX_CLAIM_TIMEOUT),
+                self.pk,
+                self.Status.QUEUED,
+                self.Status.SENDING,
+                ops.adapt_datetimefield_value(now),
+            ],
         )
-        if claimed:
-            self.refresh_from_db()
-        return bool(claimed)
+        for claimed in rows:
+            for field in fields:
+                setattr(self, field.attname, getattr(claimed, field.attname))
+            return True
+        return False
 
     def mark_sent(self):
         OutgoingEmail.objects.filter(pk=self.pk).update(
