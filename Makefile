@@ -43,9 +43,11 @@ lint: $(STAMP)
 .PHONY: bench
 
 # Load benchmarks against PostgreSQL, Redis, gunicorn, a worker and a local SMTP sink on
-# this machine (docs/benchmarks.md). BENCH_QUICK=1 for smaller counts.
+# this machine, then the growth run: each path at a small and a large size
+# (docs/benchmarks.md). BENCH_QUICK=1 for smaller counts.
 bench: $(STAMP)
 	$(BIN)/python -m bench.load
+	$(BIN)/python -m bench.growth
 
 .PHONY: backup restore
 

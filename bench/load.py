@@ -2,9 +2,10 @@
 in the same run, so that the ratios mean something on a noisy machine.
 
 It starts gunicorn (2 sync workers, DEBUG off), a Celery worker and a local SMTP sink,
-against a throwaway PostgreSQL database (`bench`) and Redis database 7, all on
-loopback, and stops them at the end. BENCH_QUICK=1 uses smaller counts. Results are
-printed and written to var/bench/latest.json.
+against a throwaway PostgreSQL database (`bench`, or BENCH_DATABASE) and Redis database 7
+(BENCH_REDIS_URL), all on loopback, and stops them at the end. BENCH_QUICK=1 uses smaller
+counts. Results are printed and written to var/bench/latest.json. `make bench` runs
+bench/growth.py next.
 """
 
 import http.client
@@ -26,6 +27,7 @@ SECONDS = 4 if QUICK else 8
 EMAILS = 1000 if QUICK else 10_000
 IMPORT_ROWS = 1000 if QUICK else 10_000
 PG = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+DATABASE = os.environ.get("BENCH_DATABASE", "bench")
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
 PY = sys.executable
 
@@ -36,12 +38,12 @@ def free_port():
         return s.getsockname()[1]
 
 
-def environment(smtp_port, var_dir):
+def environment(smtp_port, var_dir, database=DATABASE, redis_url=REDIS):
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "DATABASE_URL": f"{PG}/bench",
-        "REDIS_URL": REDIS,
+        "DATABASE_URL": f"{PG}/{database}",
+        "REDIS_URL": redis_url,
         "DEBUG": "0",
         "SECRET_KEY": "bench-only-" + "x" * 50,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -160,16 +162,8 @@ def main():
         smtp_port = int(sink.stdout.readline().split()[1])
         env = environment(smtp_port, var_dir)
         prepare(env)
-        port = free_port()
-        gunicorn = [PY, "-m", "gunicorn", "config.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}"]
-        logs = ["--access-logfile", "/dev/null", "--error-logfile", str(var_dir / "web.log")]
-        web = subprocess.Popen(
-            [*gunicorn, *logs],
-            cwd=ROOT,
-            env=env,
-        )
+        web, port = serve(env, var_dir)
         processes.append(web)
-        wait_for(port)
         results = {"cores": os.cpu_count(), "quick": QUICK, "rows": []}
         results["rows"] += pages(port)
         results["rows"] += signing(port, env)
@@ -187,9 +181,9 @@ def main():
                 process.kill()
 
 
-def prepare(env):
+def prepare(env, database=DATABASE):
     admin_env = {**env, "DATABASE_URL": f"{PG}/postgres"}
-    for sql in ("DROP DATABASE IF EXISTS bench WITH (FORCE)", "CREATE DATABASE bench"):
+    for sql in (f"DROP DATABASE IF EXISTS {database} WITH (FORCE)", f"CREATE DATABASE {database}"):
         run([PY, "-c", _psql(sql)], admin_env)
     run([PY, "manage.py", "migrate", "--noinput", "-v0"], env)
     run([PY, "manage.py", "load_demo"], env, stdout=subprocess.DEVNULL)
@@ -206,6 +200,20 @@ def _psql(sql):
         "import os, psycopg; c = psycopg.connect(os.environ['DATABASE_URL'].replace("
         f"'postgres://', 'postgresql://'), autocommit=True); c.execute({sql!r})"
     )
+
+
+def serve(env, var_dir):
+    """gunicorn as deployed (2 sync workers) on a free loopback port: (process, port)."""
+    port = free_port()
+    gunicorn = [PY, "-m", "gunicorn", "config.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}"]
+    logs = ["--access-logfile", "/dev/null", "--error-logfile", str(var_dir / "web.log")]
+    web = subprocess.Popen([*gunicorn, *logs], cwd=ROOT, env=env)
+    try:
+        wait_for(port)
+    except BaseException:
+        web.kill()
+        raise
+    return web, port
 
 
 def wait_for(port):
@@ -290,7 +298,10 @@ time.sleep(5)  # the worker starts
 started = time.perf_counter()
 for _ in range({EMAILS}):
     noop.delay()
+deadline = time.perf_counter() + 600
 while int(r.get("bench:noop") or 0) < {EMAILS}:
+    if time.perf_counter() > deadline:
+        raise SystemExit("The no-op tasks did not all run within 600 s.")
     time.sleep(0.05)
 ceiling = {EMAILS} / (time.perf_counter() - started)
 OutgoingEmail.objects.all().delete()
