@@ -1,10 +1,33 @@
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from core import pagecache
 
 from .models import Article, Case, Prisoner
 from .search import search
+
+
+def _published(related):
+    return Exists(Prisoner.objects.published().filter(**{related: OuterRef("pk")}))
+
+
+def case_choices():
+    """The cases and articles of published profiles only (a draft's are not public), read
+    from the cache: no query per page once the list has been read since the last edit."""
+    return pagecache.fragment(
+        f"prisoners.case_choices.{get_language()}",
+        lambda: [(c.slug, c.title) for c in Case.objects.filter(_published("case"))],
+    )
+
+
+def article_choices():
+    return pagecache.fragment(
+        f"prisoners.article_choices.{get_language()}",
+        lambda: [(a.number, str(a)) for a in Article.objects.filter(_published("charges"))],
+    )
 
 
 class PrisonerFilter(django_filters.FilterSet):
@@ -17,17 +40,17 @@ class PrisonerFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Prisoner.Status.choices, empty_label=_("Any status")
     )
-    case = django_filters.ModelChoiceFilter(
+    # Choices are callables, read only when the form is drawn or a value checked.
+    case = django_filters.ChoiceFilter(
         label=_("Case"),
-        queryset=Case.objects.all(),
-        to_field_name="slug",
+        field_name="case__slug",
+        choices=case_choices,
         empty_label=_("Any case"),
     )
-    article = django_filters.ModelChoiceFilter(
+    article = django_filters.ChoiceFilter(
         label=_("Criminal Code article"),
-        field_name="charges",
-        queryset=Article.objects.all(),
-        to_field_name="number",
+        field_name="charges__number",
+        choices=article_choices,
         empty_label=_("Any article"),
     )
     region = django_filters.ChoiceFilter(
@@ -57,15 +80,6 @@ class PrisonerFilter(django_filters.FilterSet):
 
     def __init__(self, *args, regions=(), **kwargs):
         super().__init__(*args, **kwargs)
-        # Offer only what published profiles use: a draft's case or charge is not public.
-        # EXISTS, not a DISTINCT join of every published profile on each render.
-        published = Prisoner.objects.published()
-        self.filters["case"].queryset = Case.objects.filter(
-            Exists(published.filter(case=OuterRef("pk")))
-        )
-        self.filters["article"].queryset = Article.objects.filter(
-            Exists(published.filter(charges=OuterRef("pk")))
-        )
         self.filters["region"].extra["choices"] = [(region, region) for region in regions]
 
     def filter_name(self, queryset, name, value):
