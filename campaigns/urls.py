@@ -9,6 +9,8 @@ urlpatterns = [
     path("campaigns/<slug:slug>/", views.CampaignDetailView.as_view(), name="detail"),
     path("petitions/<slug:slug>/", views.petition, name="petition"),
     path("petitions/<slug:slug>/thanks/", views.thanks, name="thanks"),
+    # Only this page may be shown in a frame on other sites (core.security.embeddable).
+    path("embed/petitions/<slug:slug>/", views.petition_embed, name="embed"),
     path("confirm/<str:token>/", views.confirm, name="confirm"),
     path("letters/<slug:slug>/", views.letter, name="letter"),
     path("messages/<slug:slug>/", views.message, name="message"),

@@ -13,7 +13,7 @@ from core.client import client_ip
 from core.exceptions import InvalidLink
 from core.media import serve_if_public
 from core.ratelimit import RATE_LIMITED_MESSAGE
-from core.security import private, same_origin_post
+from core.security import embeddable, private, same_origin_post
 from prisoners.models import Prisoner
 from supporters.models import Supporter
 
@@ -106,6 +106,18 @@ def petition(request, slug):
         return private(render(request, "campaigns/petition.html", context, status=400))
     # The same answer whatever happened: new, pending, confirmed, held, or a bot.
     return redirect("campaigns:thanks", slug=petition.slug)
+
+
+@embeddable
+def petition_embed(request, slug):
+    """The count, the goal and a link to sign, for partners to show in a frame. Signing
+    itself happens on the petition's own page, in a tab of its own, where the address bar
+    shows whom a supporter is giving their name and email to."""
+    petition = get_object_or_404(
+        Petition.objects.public().with_count().select_related("campaign"), slug=slug
+    )
+    response = render(request, "campaigns/embed.html", {"petition": petition})
+    return pagecache.tag_response(response, petition.count_tag)
 
 
 def thanks(request, slug):

@@ -73,7 +73,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "core.security.CSPMiddleware",  # django-csp, with no policy on a 304
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages compressed (with Django's BREACH padding), with an ETag and 304 answers to
     # conditional GETs; WhiteNoise serves static files its own way. In this order, so
@@ -281,8 +281,13 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 # taken back quickly; an organisation opts in (SECURE_HSTS_PRELOAD=1) when it can keep it.
 # Until then `check --deploy` is not asked to warn about it.
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+# Who may show the embeddable petitions (/embed/...) in a frame: "*" for any site, or a
+# list of origins. No other page may be framed.
+EMBED_FRAME_ANCESTORS = env.list("EMBED_FRAME_ANCESTORS", default=["*"])
 # No inline script or style anywhere, the admin included; nothing is loaded from elsewhere.
 CONTENT_SECURITY_POLICY = {
+    # The embeddable pages write their own, with frame-ancestors widened
+    # (core.security.embeddable); no 304 carries one (core.security.CSPMiddleware).
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
@@ -294,7 +299,7 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'self'"],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
-    }
+    },
 }
 # Features no page of the site uses, switched off for every page.
 PERMISSIONS_POLICY = {

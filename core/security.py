@@ -1,4 +1,4 @@
-"""Request guards for the public forms.
+"""Request guards for the public forms, and the one kind of page other sites may frame.
 
 The public forms carry no CSRF token, because a token needs a cookie and reading or
 signing must leave nothing on a supporter's device. What a token would stop (another site
@@ -10,9 +10,13 @@ needs a visitor's identity, and what it creates must still be confirmed by email
 from functools import wraps
 from urllib.parse import urlsplit
 
+from csp.constants import HEADER as CSP_HEADER
+from csp.middleware import CSPMiddleware as BaseCSPMiddleware
+from csp.utils import build_policy
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.utils.cache import add_never_cache_headers
+from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 
 
@@ -45,3 +49,35 @@ def private(response):
     add_never_cache_headers(response)
     response["Cache-Control"] = "no-store, " + response["Cache-Control"]
     return response
+
+
+def embeddable(view):
+    """Let the sites in EMBED_FRAME_ANCESTORS show this view's page in a frame; every
+    other page refuses to be framed (X-Frame-Options DENY, frame-ancestors 'none').
+
+    The view writes its whole policy itself, rather than leaving a note for CSPMiddleware
+    (csp_replace): that middleware runs outside the page cache, which replays only the
+    headers the view answered with, so a cached copy would come back unframeable."""
+
+    @wraps(view)
+    def framed(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response[CSP_HEADER] = build_policy(
+            replace={"frame-ancestors": settings.EMBED_FRAME_ANCESTORS}
+        )
+        return response
+
+    return xframe_options_exempt(framed)
+
+
+class CSPMiddleware(BaseCSPMiddleware):
+    """django-csp's middleware, except that a 304 carries no policy. Browsers put the
+    policy of a 304 in place of the one they stored with the page, and a 304 is made
+    outside the view (ConditionalGetMiddleware): it would carry the site-wide policy even
+    for a page that wrote its own, and blank a partner's frame of an @embeddable page
+    after max-age. Without one, the browser keeps the policy the 200 came with."""
+
+    def process_response(self, request, response):
+        if response.status_code == 304:
+            return response
+        return super().process_response(request, response)

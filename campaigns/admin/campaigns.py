@@ -1,19 +1,27 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils import translation
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.admin import PersonalDataAdminMixin
 from core.images import image_without_metadata
 from core.permissions import can_see_personal_data
+from supporters.services import absolute
 
 from .. import selectors, services
 from ..models import Campaign, Letter, LetterAction, Official, Petition, SolidarityMessage
+
+EMBED_SNIPPET = (
+    '<iframe src="{}" title="{}" width="100%" height="260" loading="lazy"'
+    ' referrerpolicy="no-referrer"></iframe>'
+)
 
 
 class PetitionInline(admin.StackedInline):
@@ -110,6 +118,7 @@ class PetitionAdmin(admin.ModelAdmin):
     list_select_related = ["campaign"]
     search_fields = ["title"]
     prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["embed_code"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_count()
@@ -117,6 +126,33 @@ class PetitionAdmin(admin.ModelAdmin):
     @admin.display(description=_("confirmed signatures"))
     def confirmed(self, petition):
         return petition.count
+
+    @admin.display(description=_("embed code"))
+    def embed_code(self, petition):
+        """The HTML a partner pastes into their site to show the petition, one per
+        language, to be copied as it is shown."""
+        if not petition.pk:
+            return _("Save the petition to get the code that shows it on other websites.")
+        rows = []
+        for code, name in settings.LANGUAGES:
+            with translation.override(code):
+                url = absolute(reverse("campaigns:embed", kwargs={"slug": petition.slug}))
+            snippet = escape(format_html(EMBED_SNIPPET, url, petition.title))
+            rows.append((code, name, code, snippet, url, _("Preview")))
+        return format_html(
+            "<p>{}</p>{}",
+            _(
+                "Partners paste this code into their own web pages to show the petition. "
+                "It shows while the campaign is live or closed."
+            ),
+            format_html_join(
+                "",
+                '<p><label for="embed-code-{}">{}</label></p>'
+                '<textarea id="embed-code-{}" class="vLargeTextField" rows="3" readonly>{}'
+                '</textarea><p><a href="{}" target="_blank" rel="noopener">{}</a></p>',
+                rows,
+            ),
+        )
 
 
 @admin.register(Letter)
