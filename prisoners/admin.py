@@ -94,7 +94,16 @@ class PrisonerAdmin(ImportExportModelAdmin):
         "hunger_strike",
         "letters_accepted",
     ]
-    search_fields = ["given_name", "family_name", "patronymic", "alternative_names__name", "slug"]
+    search_fields = [
+        "given_name",
+        "family_name",
+        "patronymic",
+        "given_name_cyrillic",
+        "family_name_cyrillic",
+        "patronymic_cyrillic",
+        "alternative_names__name",
+        "slug",
+    ]
     list_select_related = ["case"]
     autocomplete_fields = ["case", "charges"]
     prepopulated_fields = {"slug": ["given_name", "family_name"]}
@@ -107,6 +116,7 @@ class PrisonerAdmin(ImportExportModelAdmin):
             {
                 "fields": [
                     ("given_name", "patronymic", "family_name"),
+                    ("given_name_cyrillic", "patronymic_cyrillic", "family_name_cyrillic"),
                     "slug",
                     "photo",
                     ("date_of_birth", "gender"),

@@ -223,7 +223,7 @@ def read_events(prisoner):
 
 
 def sync_alternative_names(prisoner, names):
-    wanted = set(names) - {prisoner.full_name}
+    wanted = set(names) - {prisoner.full_name, prisoner.cyrillic_name}
     prisoner.alternative_names.exclude(name__in=wanted).delete()
     existing = set(prisoner.alternative_names.values_list("name", flat=True))
     AlternativeName.objects.bulk_create(
@@ -278,7 +278,7 @@ def create_related_rows(prisoners):
         wanted = {name for (name,) in getattr(prisoner, "pending_alternative_names", None) or ()}
         names += [
             AlternativeName(prisoner=prisoner, name=name)
-            for name in sorted(wanted - {prisoner.full_name})
+            for name in sorted(wanted - {prisoner.full_name, prisoner.cyrillic_name})
         ]
         by_reference = {}
         for url, title, date in getattr(prisoner, "pending_sources", None) or ():

@@ -9,7 +9,7 @@ from django_countries.fields import CountryField
 
 from core import pagecache
 from core.composition import RelatedSections
-from core.names import name_key
+from core.names import NameInTwoScripts, name_key
 
 
 class Article(models.Model):
@@ -113,7 +113,7 @@ class PrisonerQuerySet(models.QuerySet):
         )
 
 
-class Prisoner(models.Model):
+class Prisoner(NameInTwoScripts):
     class Status(models.TextChoices):
         PRETRIAL = "pretrial", _("In pre-trial detention")
         CONVICTED = "convicted", _("Imprisoned after conviction")
@@ -133,6 +133,7 @@ class Prisoner(models.Model):
 
     DETAINED_STATUSES = (Status.PRETRIAL, Status.CONVICTED)
 
+    # In Latin letters; NameInTwoScripts adds the name in Cyrillic.
     given_name = models.CharField(_("given name"), max_length=100)
     family_name = models.CharField(_("family name"), max_length=100)
     patronymic = models.CharField(_("patronymic"), max_length=100, blank=True)
@@ -228,7 +229,8 @@ class Prisoner(models.Model):
         return reverse("prisoners:detail", kwargs={"slug": self.slug})
 
     def compute_name_key(self):
-        return name_key(self.given_name, self.patronymic, self.family_name)
+        # With the Cyrillic: it may transliterate otherwise ("Джардемали", "Jardemalie").
+        return name_key(self.full_name, self.cyrillic_name)
 
     @property
     def full_name(self):

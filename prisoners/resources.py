@@ -1,5 +1,11 @@
 """Import and export of prisoner profiles: one spreadsheet row per person.
 
+The name is in two scripts: ``given_name``, ``family_name`` and ``patronymic`` in Latin
+letters, as the English pages show it, and ``given_name_cyrillic``, ``family_name_cyrillic``
+and ``patronymic_cyrillic`` as the Russian and Kazakh pages show it (``Марат``,
+``Жыланбаев``). The Cyrillic columns may stay empty; where one holds a Latin letter the row
+is refused.
+
 A row carries the related rows too, one per line inside a cell, so that staff can keep the
 whole list in a single sheet:
 
@@ -127,6 +133,9 @@ class PrisonerResource(resources.ModelResource):
             "given_name",
             "family_name",
             "patronymic",
+            "given_name_cyrillic",
+            "family_name_cyrillic",
+            "patronymic_cyrillic",
             "alternative_names",
             "gender",
             "date_of_birth",
