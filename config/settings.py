@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "axes",
     "auditlog",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served from here (see the CSP)
     "config",
     "core.apps.CoreConfig",
     "outbox",
@@ -430,6 +433,39 @@ CELERY_BEAT_SCHEDULE = {
         "task": "campaigns.tasks.recount_petitions",
         "schedule": crontab(hour=3, minute=30),
     },
+}
+
+# The public open-data API (/api/v1/, config.api): read-only and anonymous. No
+# authentication runs, so no session is read and no cookie set; only GET is routed, so a
+# POST, PUT or DELETE gets 405. Caching is the public pages' own (core.api).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "core.api.PublicPagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Political prisoners in Kazakhstan: open data",
+    "DESCRIPTION": (
+        "Published profiles of political prisoners in Kazakhstan, their cases and charges, "
+        "parliamentary written declarations with their signatories, and campaigns with "
+        "their petitions' counts. Read-only; no key, no cookie. Values that are choices "
+        "come as a code and a label: the code never changes, the label is in the language "
+        "of ?lang= (en, ru or kk; en by default). Lists come 50 a page (?page_size= up to "
+        f"200). Answers may be kept for {PUBLIC_PAGE_MAX_AGE} seconds (a petition's "
+        "count.json for 5) and "
+        "carry an ETag for conditional requests."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # Only reads to try; no badge fetched from the online validator.
+    "SWAGGER_UI_SETTINGS": {"supportedSubmitMethods": ["get"], "validatorUrl": None},
 }
 
 # django-import-export: staff previews every import; one bad row rolls the whole file back.

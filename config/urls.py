@@ -17,6 +17,8 @@ urlpatterns = [
     # Staff sign-in (password, then a second factor) lives under the admin's address.
     path(settings.ADMIN_URL, include(two_factor_urls)),
     path(settings.ADMIN_URL, admin.site.urls),
+    # The open-data API: one address in every language (its labels follow ?lang=).
+    path("api/v1/", include("config.api")),
 ]
 urlpatterns += i18n_patterns(
     path("", RedirectView.as_view(pattern_name="prisoners:list", permanent=False), name="home"),
