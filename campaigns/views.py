@@ -75,9 +75,10 @@ def _rate_limited(request, template, context, form):
 
 @same_origin_post
 def petition(request, slug):
-    petition = get_object_or_404(
-        Petition.objects.public().with_count().select_related("campaign"), slug=slug
-    )
+    petitions = Petition.objects.public().select_related("campaign")
+    if request.method != "POST":  # the count is shown, not needed to sign
+        petitions = petitions.with_count()
+    petition = get_object_or_404(petitions, slug=slug)
     if request.method != "POST" or not petition.is_open:
         context = _petition_context(petition, SignPetitionForm())
         response = render(request, "campaigns/petition.html", context)
