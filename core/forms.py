@@ -1,6 +1,9 @@
+import functools
+
 from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 from django_countries.fields import CountryField
 
 
@@ -48,9 +51,17 @@ class RenderedOnceSelect(forms.Select):
         return html
 
 
+@functools.cache
+def country_codes():
+    return frozenset(code for code, _name in countries)
+
+
 def country_field(**kwargs):
-    """A country choice, as django-countries gives it, with the options rendered once."""
+    """A country choice, as django-countries gives it, with the options rendered once and
+    a value checked against a set, not against the 250 choices normalised again for each
+    submission."""
     required = kwargs.get("required", True)
     field = CountryField(blank=not required).formfield(**kwargs)
     field.widget = RenderedOnceSelect(choices=field.choices, cache_key=f"countries-{required}")
+    field.valid_value = lambda value: str(value) in country_codes()
     return field
