@@ -4,11 +4,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language
+from django.utils.formats import number_format
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
-from core import pagecache
+from core import pagecache, shareimages
 from core.client import client_ip
 from core.exceptions import InvalidLink
 from core.media import serve_if_public
@@ -298,3 +299,49 @@ def image(request, name):
         name=name,
         is_public=lambda path: Campaign.objects.public().filter(image=path).exists(),
     )
+
+
+# Share images (core.shareimages). Those that show a petition's count are tagged with it,
+# so that core.pagecache draws them again as it changes, at most every PAGE_TAG_INTERVAL.
+
+
+def _signatures_of_goal(petition):
+    """ "12,345 of 50,000 signatures", the noun agreeing with the goal."""
+    return ngettext(
+        "%(count)s of %(goal)s signature", "%(count)s of %(goal)s signatures", petition.goal
+    ) % {
+        "count": number_format(petition.count, force_grouping=True),
+        "goal": number_format(petition.goal, force_grouping=True),
+    }
+
+
+def campaign_share_image(request, slug):
+    """A campaign's image: its title, its petitions' counts and how many prisoners it is for."""
+    campaign = get_object_or_404(
+        Campaign.objects.public().prefetch_related(
+            Prefetch("petitions", queryset=Petition.objects.with_count()),
+            Prefetch("featured_prisoners", queryset=Prisoner.objects.published()),
+        ),
+        slug=slug,
+    )
+    petitions = campaign.petitions.all()
+    details = [_signatures_of_goal(petition) for petition in petitions]
+    featured = len(campaign.featured_prisoners.all())
+    if featured:
+        details.append(
+            ngettext(
+                "%(counter)s political prisoner in this campaign",
+                "%(counter)s political prisoners in this campaign",
+                featured,
+            )
+            % {"counter": number_format(featured, force_grouping=True)}
+        )
+    response = shareimages.render(title=campaign.title, details=details).response()
+    return pagecache.tag_response(response, *[petition.count_tag for petition in petitions])
+
+
+def petition_share_image(request, slug):
+    """A petition's image: its title, its live count and its goal."""
+    petition = get_object_or_404(Petition.objects.public().with_count(), slug=slug)
+    image = shareimages.render(title=petition.title, details=[_signatures_of_goal(petition)])
+    return pagecache.tag_response(image.response(), petition.count_tag)

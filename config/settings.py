@@ -41,6 +41,9 @@ if DEBUG:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    # Content in each language (summary_en, summary_ru, ...); before the admin, as its
+    # admin classes require.
+    "modeltranslation",
     "core.apps.StaffAdminConfig",  # django.contrib.admin behind two-factor sign-in
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -225,6 +228,18 @@ LOCALE_PATHS = [
     # capitalises them. Kept apart from locale/, which makemessages rewrites.
     BASE_DIR / "config" / "formats" / "locale",
 ]
+# Content (profiles, cases, campaigns, declaration titles) in each language, with
+# django-modeltranslation: English is the language the NGO writes first. A missing text
+# falls back to one that exists, and core.templatetags.translated marks it with its lang.
+# Russian pages fall back to English, and Kazakh pages to Russian before English: most
+# Kazakh readers read Russian, fewer English. The last resort is any language at all.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_PREPOPULATE_LANGUAGE = "en"  # slugs from the English title
+MODELTRANSLATION_FALLBACK_LANGUAGES = {
+    "default": ("en", "ru", "kk"),
+    "ru": ("en", "kk"),
+    "kk": ("ru", "en"),
+}
 # How each language writes a date ("29 November 2023", "29 ноября 2023", "2023 жылғы
 # 29 қараша"): templates ask for DATE_FORMAT or YEAR_MONTH_FORMAT, never a pattern.
 FORMAT_MODULE_PATH = ["config.formats"]

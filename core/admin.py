@@ -1,5 +1,6 @@
 """Admin building blocks shared by the apps."""
 
+from django.conf import settings
 from django.contrib import admin
 
 from .permissions import can_see_personal_data
@@ -81,3 +82,9 @@ class AuditTrailAdmin(_LogEntryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def in_each_language(name):
+    """The columns of a translated field (django-modeltranslation), one a language, as one
+    row of an admin fieldset: staff write the languages side by side."""
+    return tuple(f"{name}_{code}" for code, _ in settings.LANGUAGES)

@@ -4,7 +4,9 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
+from core.admin import in_each_language
 from core.images import image_without_metadata
 
 from .models import AlternativeName, Article, Case, Prisoner, Source, TimelineEvent
@@ -27,9 +29,10 @@ class PrisonerForm(forms.ModelForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(TranslationAdmin):
     list_display = ["number", "title", "prisoner_count"]
-    search_fields = ["number", "title"]
+    search_fields = ["number", *in_each_language("title")]
+    fields = ["number", in_each_language("title")]
     ordering = ["number"]
 
     def get_queryset(self, request):
@@ -41,11 +44,12 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(TranslationAdmin):
     list_display = ["title", "prisoner_count"]
-    search_fields = ["title"]
+    search_fields = in_each_language("title")
     ordering = ["title"]
     prepopulated_fields = {"slug": ["title"]}
+    fields = [in_each_language("title"), "slug", in_each_language("summary")]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(prisoner_count=Count("prisoners"))
@@ -65,10 +69,10 @@ class SourceInline(admin.TabularInline):
     extra = 1
 
 
-class TimelineEventInline(admin.TabularInline):
+class TimelineEventInline(TranslationTabularInline):
     model = TimelineEvent
     extra = 1
-    fields = ["date", "date_precision", "kind", "description", "source"]
+    fields = ["date", "date_precision", "kind", *in_each_language("description"), "source"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "source":
@@ -78,7 +82,7 @@ class TimelineEventInline(admin.TabularInline):
 
 
 @admin.register(Prisoner)
-class PrisonerAdmin(ImportExportModelAdmin):
+class PrisonerAdmin(ImportExportModelAdmin, TranslationAdmin):
     form = PrisonerForm
     resource_classes = [PrisonerResource]
     import_template_name = "admin/prisoners/prisoner/import.html"  # reasons, no tracebacks
@@ -148,7 +152,7 @@ class PrisonerAdmin(ImportExportModelAdmin):
                 ]
             },
         ),
-        (_("Story"), {"fields": ["summary", "story"]}),
+        (_("Story"), {"fields": [in_each_language("summary"), in_each_language("story")]}),
         (_("Publication"), {"fields": ["publication"]}),
     ]
 

@@ -36,6 +36,31 @@ class WholeNumberWidget(widgets.IntegerWidget):
             raise ValueError(f"'{value}' is not a whole number.") from error
 
 
+# The texts in each language, a column each (prisoners/resources.py).
+TRANSLATED_COLUMNS = ("summary_en", "summary_ru", "summary_kk", "story_en", "story_ru", "story_kk")
+# The columns of a file from before the texts had languages: they are in English.
+ENGLISH_BEFORE = {"summary": "summary_en", "story": "story_en"}
+
+
+def with_language_columns(headers):
+    """The headers, with an older file's summary and story read as the English ones."""
+    renamed = {old: new for old, new in ENGLISH_BEFORE.items() if new not in headers}
+    return [renamed.get(header, header) for header in headers]
+
+
+class TextColumn(fields.Field):
+    """A text in one language (summary_ru). An untranslated text is empty, whether the
+    database holds NULL (never written) or "" (cleared in the admin): the two compare
+    equal, so that re-importing an export finds the row unchanged."""
+
+    def __init__(self, name):
+        super().__init__(attribute=name, column_name=name, widget=widgets.CharWidget())
+
+    def get_value(self, instance):
+        value = super().get_value(instance)
+        return "" if value is None else value
+
+
 def cell_value(value):
     """A spreadsheet cell as the model sees it. Empty cells are read as None, to the model
     an empty cell is ""; XLSX dates come back as midnight datetimes; and a text cell that an

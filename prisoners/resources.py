@@ -16,13 +16,19 @@ whole list in a single sheet:
   a source without one, the title of one of the row's sources. Dates may be ``YYYY-MM``
   or ``YYYY`` when only the month or year is known.
 
+Summary and story have a column a language (``summary_en``, ``summary_ru``...; empty: not
+yet translated; an older file's ``summary`` and ``story`` are English). The other cells are
+English; their translations are written in the admin, and an import leaves them be.
+
 The natural key is the slug: importing the same file again updates rows, never duplicates.
 """
 
 import copy
 import functools
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils import translation
 from django_countries import countries
 from import_export import fields, instance_loaders, resources, widgets
 
@@ -30,10 +36,12 @@ from core.audit import record_created
 
 from .cells import (
     BATCH,
+    TRANSLATED_COLUMNS,
     ArticleListWidget,
     CaseWidget,
     LinesWidget,
     RelatedRowsField,
+    TextColumn,
     WholeNumberWidget,
     cell_value,
     create_related_rows,
@@ -46,6 +54,7 @@ from .cells import (
     sync_alternative_names,
     sync_events,
     sync_sources,
+    with_language_columns,
 )
 from .models import Prisoner
 
@@ -124,6 +133,12 @@ class PrisonerResource(resources.ModelResource):
     )
     sources = RelatedRowsField("sources", LinesWidget(3, parse_source), read_sources)
     events = RelatedRowsField("events", LinesWidget(4, parse_event), read_events)
+    summary_en = TextColumn("summary_en")
+    summary_ru = TextColumn("summary_ru")
+    summary_kk = TextColumn("summary_kk")
+    story_en = TextColumn("story_en")
+    story_ru = TextColumn("story_ru")
+    story_kk = TextColumn("story_kk")
 
     class Meta:
         model = Prisoner
@@ -156,8 +171,7 @@ class PrisonerResource(resources.ModelResource):
             "torture_reported",
             "health_at_risk",
             "hunger_strike",
-            "summary",
-            "story",
+            *TRANSLATED_COLUMNS,
             "sources",
             "events",
             "publication",
@@ -189,7 +203,13 @@ class PrisonerResource(resources.ModelResource):
         # as totals, and reading every field twice a row for the diff costs a fifth of it.
         self._meta = copy.copy(self._meta)
         self._meta.skip_html_diff = not dry_run
-        return super().import_data(dataset, dry_run=dry_run, **kwargs)
+        # Cells in one language (case, articles, events) are English in any admin language.
+        with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
+            return super().import_data(dataset, dry_run=dry_run, **kwargs)
+
+    def export(self, *args, **kwargs):
+        with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
+            return super().export(*args, **kwargs)
 
     def get_diff_class(self):
         return NoDiff if self._meta.skip_html_diff else super().get_diff_class()
@@ -200,7 +220,7 @@ class PrisonerResource(resources.ModelResource):
             self._import_fields = super().get_import_fields()
         return self._import_fields
 
-    REQUIRED_COLUMNS = ("slug", "given_name", "family_name", "status", "summary")
+    REQUIRED_COLUMNS = ("slug", "given_name", "family_name", "status", "summary_en")
 
     def before_import(self, dataset, **kwargs):
         """Refuse a file that is not a prisoner list at all, before any row is read."""
@@ -208,6 +228,8 @@ class PrisonerResource(resources.ModelResource):
             if hasattr(field.widget, "forget"):
                 field.widget.forget()  # cases and articles are read afresh each import
         headers = [str(h or "").strip() for h in (dataset.headers or [])]
+        if dataset.headers:
+            headers = dataset.headers = with_language_columns(headers)
         missing = [column for column in self.REQUIRED_COLUMNS if column not in headers]
         twice = sorted({header for header in headers if header and headers.count(header) > 1})
         if twice:

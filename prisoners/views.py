@@ -1,11 +1,14 @@
 from django.conf import settings
 from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 from import_export.formats import base_formats
 
-from core import pagecache, spreadsheets
+from core import pagecache, shareimages, spreadsheets
 from core.client import client_ip
 from core.fingerprints import address_key
 from core.media import serve_if_public
@@ -162,3 +165,55 @@ def photo(request, name):
         name=name,
         is_public=lambda path: Prisoner.objects.published().filter(photo=path).exists(),
     )
+
+
+# Share images (core.shareimages): what a link to these pages shows on social networks, in
+# the language of the page it points to (/ru/prisoners/<slug>/share.png is in Russian).
+
+
+def list_share_image(request):
+    """The site's own image, for the list pages."""
+    headline = pagecache.fragment("prisoners.headline", Prisoner.objects.published().headline)
+    held = ngettext(
+        "%(counter)s political prisoner", "%(counter)s political prisoners", headline["total"]
+    ) % {"counter": number_format(headline["total"], force_grouping=True)}
+    description = _(
+        "Profiles of political prisoners: who they are, what they are charged with, "
+        "and how to help."
+    )
+    image = shareimages.render(title=_("Political prisoners"), details=[held, description])
+    return image.response()
+
+
+def share_image(request, slug):
+    """A profile's image: the name, the status, the days in detention and the photo."""
+    prisoner = get_object_or_404(Prisoner.objects.published().prefetch_related("events"), slug=slug)
+    details = [prisoner.get_status_display()]
+    days = prisoner.days_in_detention()
+    if days is not None:
+        if prisoner.detention_days_are_a_minimum:
+            text = ngettext(
+                "At least %(counter)s day in detention",
+                "At least %(counter)s days in detention",
+                days,
+            )
+        else:
+            text = ngettext("%(counter)s day in detention", "%(counter)s days in detention", days)
+        details.append(text % {"counter": number_format(days, force_grouping=True)})
+    image = shareimages.render(
+        title=str(prisoner.display_name), details=details, portrait=True, photo=prisoner.photo
+    )
+    return image.response()
+
+
+def case_share_image(request, slug):
+    """A case's image: its title and how many people are held in it."""
+    case = get_object_or_404(
+        Case.objects.with_published_count().filter(published_count__gt=0), slug=slug
+    )
+    held = ngettext(
+        "%(counter)s person held in this case",
+        "%(counter)s people held in this case",
+        case.published_count,
+    ) % {"counter": number_format(case.published_count, force_grouping=True)}
+    return shareimages.render(title=case.title, details=[held]).response()

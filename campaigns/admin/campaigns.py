@@ -9,8 +9,9 @@ from django.utils import translation
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
-from core.admin import PersonalDataAdminMixin
+from core.admin import PersonalDataAdminMixin, in_each_language
 from core.images import image_without_metadata
 from core.permissions import can_see_personal_data
 from supporters.services import absolute
@@ -24,17 +25,35 @@ EMBED_SNIPPET = (
 )
 
 
-class PetitionInline(admin.StackedInline):
+PETITION_FIELDS = [
+    in_each_language("title"),
+    "slug",
+    in_each_language("target"),
+    in_each_language("text"),
+    ("goal", "closes_on"),
+]
+LETTER_ACTION_FIELDS = [
+    in_each_language("title"),
+    "slug",
+    in_each_language("subject"),
+    in_each_language("suggested_letter"),
+    "recipients",
+]
+
+
+class PetitionInline(TranslationStackedInline):
     model = Petition
     extra = 0
     prepopulated_fields = {"slug": ["title"]}
+    fields = PETITION_FIELDS
 
 
-class LetterActionInline(admin.StackedInline):
+class LetterActionInline(TranslationStackedInline):
     model = LetterAction
     extra = 0
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["recipients"]
+    fields = LETTER_ACTION_FIELDS
 
 
 @admin.register(Official)
@@ -59,19 +78,19 @@ class CampaignForm(forms.ModelForm):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(TranslationAdmin):
     form = CampaignForm
     list_display = ["title", "status", "starts_on", "ends_on", "dashboard_link"]
     list_filter = ["status"]
-    search_fields = ["title"]
+    search_fields = in_each_language("title")
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["featured_prisoners", "declaration"]
     inlines = [PetitionInline, LetterActionInline]
     fields = [
-        "title",
+        in_each_language("title"),
         "slug",
-        "summary",
-        "story",
+        in_each_language("summary"),
+        in_each_language("story"),
         "image",
         "featured_prisoners",
         "declaration",
@@ -113,12 +132,13 @@ class CampaignAdmin(admin.ModelAdmin):
 
 
 @admin.register(Petition)
-class PetitionAdmin(admin.ModelAdmin):
+class PetitionAdmin(TranslationAdmin):
     list_display = ["title", "campaign", "confirmed", "goal", "closes_on"]
     list_select_related = ["campaign"]
-    search_fields = ["title"]
+    search_fields = in_each_language("title")
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["embed_code"]
+    fields = ["campaign", *PETITION_FIELDS, "embed_code"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_count()
@@ -137,7 +157,7 @@ class PetitionAdmin(admin.ModelAdmin):
         for code, name in settings.LANGUAGES:
             with translation.override(code):
                 url = absolute(reverse("campaigns:embed", kwargs={"slug": petition.slug}))
-            snippet = escape(format_html(EMBED_SNIPPET, url, petition.title))
+                snippet = escape(format_html(EMBED_SNIPPET, url, petition.title))
             rows.append((code, name, code, snippet, url, _("Preview")))
         return format_html(
             "<p>{}</p>{}",

@@ -10,6 +10,9 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
+from modeltranslation.admin import TranslationAdmin
+
+from core.admin import in_each_language
 
 from .. import services
 from ..exports import signatories_pace_layout
@@ -72,7 +75,7 @@ TRANSITION_ACTIONS = [
 
 
 @admin.register(Declaration)
-class DeclarationAdmin(ExportMixin, admin.ModelAdmin):
+class DeclarationAdmin(ExportMixin, TranslationAdmin):
     list_display = [
         "title",
         "number",
@@ -82,12 +85,23 @@ class DeclarationAdmin(ExportMixin, admin.ModelAdmin):
         "signatures_close_on",
     ]
     list_filter = ["assembly", "status"]
-    search_fields = ["title", "body", "document_number"]
+    search_fields = [*in_each_language("title"), "body", "document_number"]
     autocomplete_fields = ["prisoners"]
     inlines = [SignatoryInline]
     readonly_fields = ["threshold_detail", "word_count_note", "suggested_prisoners"]
     fieldsets = [
-        (None, {"fields": ["assembly", "title", "body", "word_count_note", "status"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "assembly",
+                    in_each_language("title"),
+                    ("body", "body_language"),
+                    "word_count_note",
+                    "status",
+                ]
+            },
+        ),
         (
             _("Numbers and dates"),
             {

@@ -131,6 +131,19 @@ class Declaration(models.Model):
     assembly = models.ForeignKey(Assembly, on_delete=models.PROTECT, related_name="declarations")
     title = models.CharField(_("title"), max_length=400)
     body = models.TextField(_("text"))
+    # The text is quoted as tabled, never translated: pages mark it with its language, so
+    # that a screen reader reads it in the right voice.
+    body_language = models.CharField(
+        _("language of the text"),
+        max_length=8,
+        choices=[
+            ("en", _("English")),
+            ("fr", _("French")),
+            ("ru", _("Russian")),
+            ("kk", _("Kazakh")),
+        ],
+        default="en",
+    )
     status = models.CharField(
         _("status"), max_length=15, choices=Status.choices, default=Status.DRAFT
     )

@@ -164,7 +164,8 @@ def declaration_import(*, text, assembly, choices=None):
         raise ImportRefused(_("The text has no written declaration number."), plan=plan)
 
     fields = {
-        "title": parsed.title,
+        # PACE's English edition, whatever the language of the staff member's admin.
+        "title_en": parsed.title,
         "body": parsed.body,
         "document_number": parsed.document_number,
         "edition": parsed.edition,

@@ -140,7 +140,7 @@ def prisoner_form(prisoner, **extra):
         "family_name": prisoner.family_name,
         "slug": prisoner.slug,
         "status": prisoner.status,
-        "summary": prisoner.summary,
+        "summary_en": prisoner.summary,
         "sentence_months": 0,
         "publication": prisoner.publication,
     }

@@ -86,7 +86,7 @@ def test_an_edit_through_the_admin_shows_on_the_next_reading(reader, admin_clien
     assert "The Zhanaozen case" in reader.get(reverse("prisoners:cases")).text
     response = admin_client.post(
         reverse("admin:prisoners_case_change", args=[case.pk]),
-        {"title": "The Zhanaozen strike case", "slug": case.slug, "description": ""},
+        {"title_en": "The Zhanaozen strike case", "slug": case.slug, "summary_en": ""},
     )
     assert response.status_code == 302, response.content[:2000]
     assert "The Zhanaozen strike case" in reader.get(reverse("prisoners:cases")).text

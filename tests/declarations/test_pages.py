@@ -183,7 +183,8 @@ def test_saving_a_declaration_suggests_the_prisoners_it_names(admin_client, demo
         reverse("admin:declarations_declaration_add"),
         {
             "assembly": Assembly.objects.get().pk,
-            "title": "Free Temirlan",
+            "title_en": "Free Temirlan",
+            "body_language": "en",
             "body": "We call for the release of Temirlan Yensebek.",
             "status": "draft",
             "signatories-TOTAL_FORMS": 0,

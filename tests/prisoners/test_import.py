@@ -133,7 +133,7 @@ def test_admin_export_escapes_formulae(admin_client, tmp_path):
         {
             "format": "0",
             "resource": "0",
-            "prisonerresource_summary": "on",
+            "prisonerresource_summary_en": "on",
             "prisonerresource_slug": "on",
         },
     )

@@ -105,7 +105,7 @@ def change_form(prisoner, **names):
         "family_name": prisoner.family_name,
         "slug": prisoner.slug,
         "status": prisoner.status,
-        "summary": prisoner.summary,
+        "summary_en": prisoner.summary,
         "sentence_months": 0,
         "publication": prisoner.publication,
         **names,

@@ -127,7 +127,8 @@ def test_profile_page_shows_the_facts(demo_data, client):
     assert "Hunger strike" in html
     assert "How to help" in html
     assert 'property="og:title" content="Duman Mukhametkarim"' in html
-    assert 'property="og:image" content="http://testserver/static/img/placeholder.png"' in html
+    share_image = "http://testserver/prisoners/duman-mukhametkarim/share.png"
+    assert f'property="og:image" content="{share_image}"' in html
     assert 'href="/cases/ties-with-mukhtar-ablyazov/"' in html
 
 
