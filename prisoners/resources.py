@@ -24,15 +24,14 @@ The natural key is the slug: importing the same file again updates rows, never d
 """
 
 import copy
-import functools
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import translation
-from django_countries import countries
 from import_export import fields, instance_loaders, resources, widgets
 
 from core.audit import record_created
+from core.forms import country_codes
 
 from .cells import (
     BATCH,
@@ -97,11 +96,6 @@ CONSTRAINT_RULES = {
         lambda p: not (p.convicted_on and p.detained_on) or p.convicted_on >= p.detained_on,
     ),
 }
-
-
-@functools.cache
-def country_codes():
-    return frozenset(code for code, _ in countries)
 
 
 class NoDiff(resources.Diff):
