@@ -80,6 +80,8 @@ class DeclarationSerializer(serializers.Serializer):
 
 class DeclarationDetailSerializer(DeclarationSerializer):
     text = serializers.CharField(source="body")
+    # The language the text was tabled in: it is never translated.
+    text_language = serializers.CharField(source="body_language")
     prisoners = PrisonerLinkSerializer(many=True)
     signatories = SignatorySerializer(source="signed", many=True)
 

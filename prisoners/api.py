@@ -84,6 +84,11 @@ class PrisonerSerializer(serializers.Serializer):
     given_name = serializers.CharField()
     patronymic = serializers.CharField()
     family_name = serializers.CharField()
+    # The name in Cyrillic letters, when staff have given it ("" otherwise).
+    name_cyrillic = serializers.CharField(source="cyrillic_name")
+    given_name_cyrillic = serializers.CharField()
+    patronymic_cyrillic = serializers.CharField()
+    family_name_cyrillic = serializers.CharField()
     status = CodeLabelField(Prisoner.Status.choices)
     summary = serializers.CharField()
     photo_url = FileLinkField(source="photo")

@@ -47,6 +47,7 @@ def test_a_profile_says_what_its_page_says(client, world):
     profile = api(client, f"/api/v1/prisoners/{world['published'].slug}/")
     assert profile["url"] == "http://testserver/api/v1/prisoners/aigul-utepova/"
     assert profile["name"] == "Aigul Utepova"
+    assert profile["name_cyrillic"] == ""  # none given
     assert profile["alternative_names"] == ["Айгуль Утепова"]
     assert profile["charges"] == [
         {
@@ -125,6 +126,7 @@ def test_a_declaration_with_its_signatories(client, world):
     assert listed["threshold"]["met"] is False
     detail = api(client, f"/api/v1/declarations/{declaration.pk}/")
     assert detail["text"] == declaration.body
+    assert detail["text_language"] == declaration.body_language == "en"
     [signatory] = detail["signatories"]
     member = world["member"]
     assert signatory == {
@@ -149,3 +151,13 @@ def test_campaigns_and_petitions_with_their_counts(client, world):
     count = api(client, "/api/v1/petitions/release-aigul/count.json")
     assert count["slug"] == "release-aigul" and count["goal"] == 100
     assert count["updated_at"].endswith("+00:00")
+
+
+def test_a_profile_gives_the_name_in_cyrillic_when_staff_have(client, world):
+    prisoner = world["published"]
+    prisoner.given_name_cyrillic, prisoner.family_name_cyrillic = "Айгуль", "Утепова"
+    prisoner.save()
+    profile = api(client, f"/api/v1/prisoners/{prisoner.slug}/", lang="kk")
+    assert profile["name"] == "Aigul Utepova"
+    assert profile["name_cyrillic"] == "Айгуль Утепова"
+    assert profile["family_name_cyrillic"] == "Утепова"
