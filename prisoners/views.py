@@ -15,9 +15,9 @@ from core.media import serve_if_public
 from core.pagination import ForgivingPaginationMixin, page_of
 from core.ratelimit import LimitsUnavailable, over_limit
 
+from .exports import COLUMN_GROUPS, public_export
 from .filters import PrisonerFilter
 from .models import Case, Prisoner
-from .resources import PublicPrisonerResource
 
 
 class PublishedPrisonerFilterMixin:
@@ -56,6 +56,7 @@ class PrisonerListView(ForgivingPaginationMixin, PublishedPrisonerFilterMixin, F
         query = self.request.GET.copy()
         query.pop("page", None)
         context["query_without_page"] = query.urlencode()
+        context["export_columns"] = COLUMN_GROUPS
         return context
 
 
@@ -98,7 +99,7 @@ class PrisonerExportView(PublishedPrisonerFilterMixin, FilterView):
         fmt = fmt_class()
         # A 200 here is public: core.pagecache keeps the built file until the list changes
         # or PUBLIC_PAGE_MAX_AGE passes, and answers the next downloads without this view.
-        dataset = PublicPrisonerResource().export(queryset=filterset.qs)
+        dataset = public_export(filterset.qs, base_url=request.build_absolute_uri("/"))
         # Spreadsheet formats get formula escaping; JSON keeps its numbers as numbers.
         body = dataset.export("json") if kwargs["fmt"] == "json" else fmt.export_data(dataset)
         response = HttpResponse(body, content_type=fmt.get_content_type())
