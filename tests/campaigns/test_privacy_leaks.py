@@ -100,7 +100,7 @@ def test_the_public_prisoner_export_is_inert_too(client):
     PrisonerFactory(summary="@SUM(A1)", region="-1+1")
     body = client.get(reverse("prisoners:export", args=["csv"])).content.decode()
     rows = tablib.Dataset().load(body, format="csv")
-    assert rows[0][rows.headers.index("summary")] == "'@SUM(A1)"
+    assert rows[0][rows.headers.index("summary_en")] == "'@SUM(A1)"
     assert rows[0][rows.headers.index("region")] == "'-1+1"
 
 
