@@ -16,7 +16,7 @@ from PIL import Image
 
 from campaigns.models import Campaign
 from prisoners.models import Prisoner
-from tests.factories import CampaignFactory, PrisonerFactory
+from tests.factories import CampaignFactory, PrisonerFactory, prisoner_change_form
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
@@ -134,22 +134,6 @@ def png_claiming(width, height):
     )
 
 
-def prisoner_form(prisoner, **extra):
-    data = {
-        "given_name": prisoner.given_name,
-        "family_name": prisoner.family_name,
-        "slug": prisoner.slug,
-        "status": prisoner.status,
-        "summary_en": prisoner.summary,
-        "sentence_months": 0,
-        "publication": prisoner.publication,
-    }
-    for prefix in ("alternative_names", "sources", "events"):
-        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
-    data.update(extra)
-    return data
-
-
 @pytest.mark.parametrize(
     ("content", "message"),
     [
@@ -166,7 +150,7 @@ def test_hostile_images_are_refused_with_a_message(
     upload = SimpleUploadedFile("photo.png", content, content_type="image/png")
     response = admin_client.post(
         reverse("admin:prisoners_prisoner_change", args=[prisoner.pk]),
-        prisoner_form(prisoner, photo=upload),
+        prisoner_change_form(prisoner, photo=upload),
     )
     assert response.status_code == 200
     errors = " ".join(response.context["adminform"].form.errors.get("photo", []))

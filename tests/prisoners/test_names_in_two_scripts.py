@@ -13,7 +13,7 @@ from prisoners.models import Prisoner
 from prisoners.resources import PrisonerResource
 from prisoners.search import search
 from prisoners.services import prisoners_import
-from tests.factories import PrisonerFactory
+from tests.factories import PrisonerFactory, prisoner_change_form
 
 pytestmark = pytest.mark.django_db
 
@@ -99,22 +99,6 @@ def test_list_cards_show_the_name_of_the_page_language(client, marat, language):
     assertInHTML(f'<a href="{prefix}/prisoners/marat-zhylanbayev/">{name}</a>', html)
 
 
-def change_form(prisoner, **names):
-    data = {
-        "given_name": prisoner.given_name,
-        "family_name": prisoner.family_name,
-        "slug": prisoner.slug,
-        "status": prisoner.status,
-        "summary_en": prisoner.summary,
-        "sentence_months": 0,
-        "publication": prisoner.publication,
-        **names,
-    }
-    for prefix in ("alternative_names", "sources", "events"):
-        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
-    return data
-
-
 def test_the_admin_form_has_the_cyrillic_name_under_the_latin_one(staff_client, marat):
     url = reverse("admin:prisoners_prisoner_change", args=[marat.pk])
     html = staff_client.get(url).content.decode()
@@ -125,7 +109,8 @@ def test_the_admin_form_has_the_cyrillic_name_under_the_latin_one(staff_client, 
     assert latin < cyrillic < html.index("field-slug")
 
     response = staff_client.post(
-        url, change_form(marat, given_name_cyrillic="Марат", family_name_cyrillic="Жыланбаев")
+        url,
+        prisoner_change_form(marat, given_name_cyrillic="Марат", family_name_cyrillic="Жыланбаев"),
     )
     assert response.status_code == 302
 
@@ -141,7 +126,7 @@ def test_the_admin_form_has_the_cyrillic_name_under_the_latin_one(staff_client, 
 def test_the_admin_refuses_latin_letters_in_the_cyrillic_name(staff_client, marat, typed, named):
     response = staff_client.post(
         reverse("admin:prisoners_prisoner_change", args=[marat.pk]),
-        change_form(marat, given_name_cyrillic="Марат", family_name_cyrillic=typed),
+        prisoner_change_form(marat, given_name_cyrillic="Марат", family_name_cyrillic=typed),
     )
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
@@ -154,7 +139,7 @@ def test_the_admin_refuses_latin_letters_in_the_cyrillic_name(staff_client, mara
 def test_the_admin_wants_the_whole_cyrillic_name_or_none(staff_client, marat):
     response = staff_client.post(
         reverse("admin:prisoners_prisoner_change", args=[marat.pk]),
-        change_form(marat, given_name_cyrillic="Марат", family_name_cyrillic=""),
+        prisoner_change_form(marat, given_name_cyrillic="Марат", family_name_cyrillic=""),
     )
     assert response.status_code == 200
     assert list(response.context["adminform"].form.errors) == ["family_name_cyrillic"]

@@ -6,7 +6,7 @@ from django.urls import reverse
 from PIL import Image
 
 from prisoners.models import Prisoner
-from tests.factories import PrisonerFactory
+from tests.factories import PrisonerFactory, prisoner_change_form
 
 pytestmark = pytest.mark.django_db
 
@@ -21,22 +21,6 @@ def jpeg_with_gps():
     return buffer.getvalue()
 
 
-def change_form_data(prisoner, **extra):
-    data = {
-        "given_name": prisoner.given_name,
-        "family_name": prisoner.family_name,
-        "slug": prisoner.slug,
-        "status": prisoner.status,
-        "summary_en": prisoner.summary,
-        "sentence_months": 0,
-        "publication": prisoner.publication,
-    }
-    for prefix in ("alternative_names", "sources", "events"):
-        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
-    data.update(extra)
-    return data
-
-
 def test_uploaded_photo_loses_its_metadata(staff_client, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path
     prisoner = PrisonerFactory()
@@ -45,7 +29,7 @@ def test_uploaded_photo_loses_its_metadata(staff_client, tmp_path, settings):
     photo.seek(0)
     response = staff_client.post(
         reverse("admin:prisoners_prisoner_change", args=[prisoner.pk]),
-        change_form_data(prisoner, photo=photo),
+        prisoner_change_form(prisoner, photo=photo),
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
     prisoner = Prisoner.objects.get(pk=prisoner.pk)
@@ -63,7 +47,7 @@ def test_a_file_that_is_not_a_photo_is_refused(staff_client, tmp_path, settings)
     fake = SimpleUploadedFile("photo.jpg", b"%PDF-1.4 not an image", content_type="image/jpeg")
     response = staff_client.post(
         reverse("admin:prisoners_prisoner_change", args=[prisoner.pk]),
-        change_form_data(prisoner, photo=fake),
+        prisoner_change_form(prisoner, photo=fake),
     )
     assert response.status_code == 200
     assert "photo" in response.context["adminform"].form.errors
