@@ -213,6 +213,44 @@ def parse_event(parts):
     return (date, kind, description, source)
 
 
+# The languages an event's description is translated into, each in its own column
+# (events_ru): "date | kind | description" lines, one for each event of the events column.
+EVENT_TRANSLATIONS = ("ru", "kk")
+
+
+def parse_event_translation(parts):
+    date, kind, description = parts
+    TimelineEvent.parse_date(date)
+    if kind not in TimelineEvent.Kind.values:
+        raise ValueError(
+            f"'{kind}' is not a kind of event; use one of: {', '.join(TimelineEvent.Kind.values)}."
+        )
+    if not description:
+        raise ValueError("the translation is empty; leave the line out until there is one.")
+    _fits(description, TimelineEvent, "description", "An event's description")
+    return (date, kind, description)
+
+
+def event_key(date, kind):
+    """Which event a line names: its day and kind, as the database tells events apart."""
+    return TimelineEvent.parse_date(date)[0], kind
+
+
+def translations_by_event(rows):
+    return {event_key(date, kind): text for date, kind, text in rows or ()}
+
+
+def event_translation_reader(language):
+    def read(prisoner):
+        return tuple(
+            (e.date_label, e.kind, text)
+            for e in prisoner.events.all()
+            if (text := getattr(e, f"description_{language}"))
+        )
+
+    return read
+
+
 class RelatedRowsField(fields.Field):
     """A column that holds a prisoner's related rows. On import the parsed rows wait on the
     instance until it is saved; otherwise the value is read back from the database, so that
@@ -271,6 +309,18 @@ def sync_sources(prisoner, rows):
     stale.delete()
 
 
+def sync_event_translations(prisoner, language, rows):
+    """Each event's description in one language as the column gives it; an event the
+    column leaves out has no translation."""
+    field = f"description_{language}"
+    wanted = translations_by_event(rows)
+    # Read afresh: the loader's prefetched events predate sync_events.
+    for event in TimelineEvent.objects.filter(prisoner=prisoner):
+        text = wanted.get((event.date, event.kind), "")
+        if (getattr(event, field) or "") != text:
+            TimelineEvent.objects.filter(pk=event.pk).update(**{field: text})
+
+
 def sync_events(prisoner, rows):
     sources = {s.reference: s for s in prisoner.sources.all()}
     kept = []
@@ -312,6 +362,10 @@ def create_related_rows(prisoners):
             )
         sources += by_reference.values()
         by_day_and_kind = {}
+        translated = {
+            language: translations_by_event(getattr(prisoner, f"pending_events_{language}", None))
+            for language in EVENT_TRANSLATIONS
+        }
         for date, kind, description, reference in getattr(prisoner, "pending_events", None) or ():
             day, precision = TimelineEvent.parse_date(date)
             by_day_and_kind[day, kind] = TimelineEvent(
@@ -321,6 +375,10 @@ def create_related_rows(prisoners):
                 kind=kind,
                 description=description,
                 source=by_reference[reference],
+                **{
+                    f"description_{language}": texts.get((day, kind))
+                    for language, texts in translated.items()
+                },
             )
         events += by_day_and_kind.values()
     through.objects.bulk_create(charges, batch_size=BATCH)

@@ -15,10 +15,15 @@ whole list in a single sheet:
 - ``events``: ``YYYY-MM-DD | kind | description | source`` where source is the URL or, for
   a source without one, the title of one of the row's sources. Dates may be ``YYYY-MM``
   or ``YYYY`` when only the month or year is known.
+- ``events_ru``, ``events_kk``: ``YYYY-MM-DD | kind | description``, the description of
+  the event on that date and of that kind in Russian or Kazakh. An event left out has no
+  translation yet; a line that names no event of the row is an error.
 
 Summary and story have a column a language (``summary_en``, ``summary_ru``...; empty: not
-yet translated; an older file's ``summary`` and ``story`` are English). The other cells are
-English; their translations are written in the admin, and an import leaves them be.
+yet translated; an older file's ``summary`` and ``story`` are English), and so do the
+events' descriptions (``events`` in English, then ``events_ru`` and ``events_kk``). The
+other cells are English; their translations are written in the admin, and an import leaves
+them be. A file without a language's column leaves that language as it is.
 
 The natural key is the slug: importing the same file again updates rows, never duplicates.
 """
@@ -35,6 +40,7 @@ from core.forms import country_codes
 
 from .cells import (
     BATCH,
+    EVENT_TRANSLATIONS,
     TRANSLATED_COLUMNS,
     ArticleListWidget,
     CaseWidget,
@@ -44,13 +50,17 @@ from .cells import (
     WholeNumberWidget,
     cell_value,
     create_related_rows,
+    event_key,
+    event_translation_reader,
     parse_alternative_name,
     parse_event,
+    parse_event_translation,
     parse_source,
     read_alternative_names,
     read_events,
     read_sources,
     sync_alternative_names,
+    sync_event_translations,
     sync_events,
     sync_sources,
     with_language_columns,
@@ -127,6 +137,12 @@ class PrisonerResource(resources.ModelResource):
     )
     sources = RelatedRowsField("sources", LinesWidget(3, parse_source), read_sources)
     events = RelatedRowsField("events", LinesWidget(4, parse_event), read_events)
+    events_ru = RelatedRowsField(
+        "events_ru", LinesWidget(3, parse_event_translation), event_translation_reader("ru")
+    )
+    events_kk = RelatedRowsField(
+        "events_kk", LinesWidget(3, parse_event_translation), event_translation_reader("kk")
+    )
     summary_en = TextColumn("summary_en")
     summary_ru = TextColumn("summary_ru")
     summary_kk = TextColumn("summary_kk")
@@ -168,6 +184,8 @@ class PrisonerResource(resources.ModelResource):
             *TRANSLATED_COLUMNS,
             "sources",
             "events",
+            "events_ru",
+            "events_kk",
             "publication",
         ]
         export_order = fields
@@ -270,6 +288,15 @@ class PrisonerResource(resources.ModelResource):
         unknown = self._unknown_event_sources(instance)
         if unknown and "events" not in errors:
             errors["events"] = [f"No source in this row has the URL or title '{unknown[0]}'."]
+        for language in EVENT_TRANSLATIONS:
+            column = f"events_{language}"
+            stray = self._untranslatable_lines(instance, language)
+            if stray and column not in errors and "events" not in errors:
+                date, kind = stray[0]
+                errors[column] = [
+                    f"The line for {date} ({kind}) translates no event: the events column "
+                    f"has no event of that kind on that date."
+                ]
         if errors:
             raise ValidationError(errors)
 
@@ -283,6 +310,18 @@ class PrisonerResource(resources.ModelResource):
         else:
             known = {url or title for url, title, _ in sources}
         return [source for _, _, _, source in events if source not in known]
+
+    def _untranslatable_lines(self, instance, language):
+        """The (date, kind) of each translation line whose event the row does not have."""
+        lines = getattr(instance, f"pending_events_{language}", None)
+        if not lines:
+            return []
+        events = getattr(instance, "pending_events", None)
+        if events is None:
+            known = {(e.date, e.kind) for e in instance.events.all()} if instance.pk else set()
+        else:
+            known = {event_key(date, kind) for date, kind, _, _ in events}
+        return [(date, kind) for date, kind, _ in lines if event_key(date, kind) not in known]
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         """The model's own checks, less two that would cost queries a row: the slug's
@@ -339,6 +378,10 @@ class PrisonerResource(resources.ModelResource):
         events = getattr(instance, "pending_events", None)
         if events is not None:
             sync_events(instance, events)
+        for language in EVENT_TRANSLATIONS:
+            translations = getattr(instance, f"pending_events_{language}", None)
+            if translations is not None:
+                sync_event_translations(instance, language, translations)
 
     def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
         """A batch of new profiles, their charges, spellings, sources and events, each

@@ -207,3 +207,82 @@ def test_an_import_in_a_russian_admin_still_reads_the_single_language_cells_as_e
     assert anna.case.title_en == "January events" and anna.case.title_ru is None
     event = anna.events.get()
     assert (event.description_en, event.description_ru) == ("Detained at home", None)
+
+
+EVENT_HEADER = "slug,given_name,family_name,status,summary_en,sources,events,events_ru,events_kk"
+SOURCE = '"https://n.example.org/1 | News | "'
+EVENTS = (
+    '"2023-05-01 | detained | Detained at home | https://n.example.org/1\n'
+    '2024-02 | convicted | Sentenced to five years | https://n.example.org/1"'
+)
+
+
+def event_row(events_ru, events_kk=""):
+    return f"anna-test,Anna,Test,convicted,An activist.,{SOURCE},{EVENTS},{events_ru},{events_kk}"
+
+
+def test_event_descriptions_have_a_column_a_language(tmp_path):
+    """A new profile (written in bulk) and an existing one (updated) both take the
+    translations; an export carries them and imports again unchanged."""
+    ru = '"2023-05-01 | detained | Задержана дома\n2024-02 | convicted | Приговорена к пяти годам"'
+    kk = '"2023-05-01 | detained | Үйінде ұсталды"'
+    result = prisoners_import(path=write(tmp_path, f"{EVENT_HEADER}\n{event_row(ru, kk)}\n"))
+    assert not result.has_errors() and not result.has_validation_errors()
+    anna = Prisoner.objects.get(slug="anna-test")
+    detained, convicted = anna.events.order_by("date")
+    assert (detained.description_en, detained.description_ru, detained.description_kk) == (
+        "Detained at home",
+        "Задержана дома",
+        "Үйінде ұсталды",
+    )
+    assert (convicted.description_ru, convicted.description_kk) == (
+        "Приговорена к пяти годам",
+        None,
+    )
+
+    exported = PrisonerResource().export()
+    assert exported.dict[0]["events_kk"] == "2023-05-01 | detained | Үйінде ұсталды"
+    assert "2024-02 | convicted | Приговорена к пяти годам" in exported.dict[0]["events_ru"]
+    path = tmp_path / "again.csv"
+    path.write_text(exported.export("csv"), encoding="utf-8")
+    again = prisoners_import(path=path)
+    assert not again.has_errors() and not again.has_validation_errors()
+    assert again.totals["skip"] == 1
+
+    # The existing profile's Russian column changes: one event loses its translation.
+    changed = '"2023-05-01 | detained | Задержана у себя дома"'
+    result = prisoners_import(path=write(tmp_path, f"{EVENT_HEADER}\n{event_row(changed, kk)}\n"))
+    assert not result.has_errors() and not result.has_validation_errors()
+    detained, convicted = anna.events.order_by("date")
+    assert detained.description_ru == "Задержана у себя дома"
+    assert convicted.description_ru in ("", None)
+    assert detained.description_kk == "Үйінде ұсталды"
+
+
+def test_a_file_without_a_language_column_leaves_those_translations_be(tmp_path):
+    ru = '"2023-05-01 | detained | Задержана дома"'
+    prisoners_import(path=write(tmp_path, f"{EVENT_HEADER}\n{event_row(ru)}\n"))
+    header = "slug,given_name,family_name,status,summary_en,sources,events"
+    row = f"anna-test,Anna,Test,convicted,An activist.,{SOURCE},{EVENTS}"
+    result = prisoners_import(path=write(tmp_path, f"{header}\n{row}\n"))
+    assert not result.has_errors() and not result.has_validation_errors()
+    event = Prisoner.objects.get(slug="anna-test").events.get(kind="detained")
+    assert event.description_ru == "Задержана дома"
+
+
+def test_a_translation_of_an_event_the_row_lacks_is_refused_by_its_column(tmp_path):
+    ru = '"2023-05-02 | detained | Задержана дома"'
+    result = prisoners_import(path=write(tmp_path, f"{EVENT_HEADER}\n{event_row(ru)}\n"))
+    assert result.has_validation_errors()
+    errors = result.invalid_rows[0].field_specific_errors
+    assert "2023-05-02 (detained) translates no event" in errors["events_ru"][0]
+    assert not Prisoner.objects.filter(slug="anna-test").exists()
+
+
+def test_a_russian_event_description_shows_on_the_russian_timeline(client):
+    prisoner = PrisonerFactory()
+    TimelineEventFactory(
+        prisoner=prisoner, description_en="Detained at home", description_ru="Задержан дома"
+    )
+    html = client.get(f"/ru{prisoner.get_absolute_url()}").content.decode()
+    assert "Задержан дома" in html and "Detained at home" not in html
