@@ -25,6 +25,7 @@ class DeclarationsConfig(AppConfig):
 
         auditlog.register(models.Declaration, m2m_fields={"prisoners"})
         for model in (
+            models.Godparenthood,
             models.Signatory,
             models.Parliamentarian,
             models.Assembly,

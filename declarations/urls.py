@@ -13,4 +13,5 @@ urlpatterns = [
         name="parliamentarian",
     ),
     path("pledge/<str:token>/", views.pledge, name="pledge"),
+    path("godparent/<str:token>/", views.godparent, name="godparent"),
 ]

@@ -15,7 +15,8 @@ from core.pagination import ForgivingPaginationMixin
 from prisoners.models import Prisoner
 
 from . import services
-from .models import Declaration, Parliamentarian, Signatory, page_sections
+from .models import Declaration, Godparenthood, Parliamentarian, Signatory, page_sections
+from .services.godparents import godparent_answer, godparenthood_from_token
 
 
 class DeclarationListView(ForgivingPaginationMixin, ListView):
@@ -79,12 +80,17 @@ class ParliamentarianDetailView(DetailView):
                 .select_related("declaration", "group_at_signing", "delegation_at_signing")
                 .order_by("-declaration__published_on"),
                 to_attr="public_signatures",
-            )
+            ),
+            Prefetch(
+                "godparenthoods",
+                queryset=Godparenthood.objects.public().current_first().select_related("prisoner"),
+                to_attr="public_godparenthoods",
+            ),
         )
 
     def get_object(self, queryset=None):
         member = super().get_object(queryset)
-        if not member.public_signatures:
+        if not member.public_signatures and not member.public_godparenthoods:
             raise Http404
         return member
 
@@ -113,6 +119,45 @@ def pledge(request, token):
         {
             "signature": signature,
             "declaration": signature.declaration,
+            "error": error,
+            "answered": request.method == "POST" and not error,
+        },
+    )
+
+
+@never_cache
+@csrf_protect
+def godparent(request, token):
+    """A member's personal link: accept to be a prisoner's godparent, or decline. It serves
+    one answer; GET only shows the question."""
+    try:
+        godparenthood = godparenthood_from_token(token)
+    except signing.SignatureExpired as error:
+        raise InvalidLink("expired", _("Write to us and we will send you a new one.")) from error
+    except (signing.BadSignature, Godparenthood.DoesNotExist, KeyError, TypeError) as error:
+        raise InvalidLink("invalid") from error
+    if godparenthood.prisoner.publication != Prisoner.Publication.PUBLISHED:
+        raise Http404  # the profile went back to draft: nothing about it is public
+    if godparenthood.status != Godparenthood.Status.INVITED:
+        raise InvalidLink(
+            "expired",
+            _("This invitation has been answered or withdrawn. Write to us to change anything."),
+        )
+    error = None
+    if request.method == "POST":
+        try:
+            godparenthood = godparent_answer(
+                godparenthood=godparenthood, answer=request.POST.get("answer")
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+    return render(
+        request,
+        "declarations/godparent.html",
+        {
+            "godparenthood": godparenthood,
+            "prisoner": godparenthood.prisoner,
+            "predecessor": godparenthood.predecessor,
             "error": error,
             "answered": request.method == "POST" and not error,
         },

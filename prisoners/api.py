@@ -225,7 +225,7 @@ class PrisonerViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
         published = Prisoner.objects.published()
         if self.action == "list":
             return published.for_list().order_by("family_name", "given_name", "pk")
-        return published.for_profile()
+        return published.for_profile(sections=False)
 
     def get_serializer_class(self):
         return PrisonerSerializer if self.action == "list" else PrisonerDetailSerializer

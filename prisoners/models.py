@@ -89,15 +89,16 @@ class PrisonerQuerySet(models.QuerySet):
     def for_list(self):
         return self.select_related("case").prefetch_related("charges")
 
-    def for_profile(self):
+    def for_profile(self, sections=True):
         """With what the profile shows, including the sections that the apps above add
-        through `profile_sections` (declarations naming the person, live campaigns)."""
+        through `profile_sections` (declarations naming the person, live campaigns,
+        godparents); without them for a reader that shows only the profile's own facts."""
         return self.select_related("case").prefetch_related(
             "charges",
             "alternative_names",
             "sources",
             Prefetch("events", queryset=TimelineEvent.objects.select_related("source")),
-            *profile_sections.prefetches(),
+            *(profile_sections.prefetches() if sections else ()),
         )
 
     def headline(self):

@@ -1,5 +1,6 @@
 """Staff pages for the assemblies and their people: assemblies with their rules, national
-delegations, political groups, and parliamentarians with what they signed."""
+delegations, political groups, and parliamentarians with what they signed and whom they
+are godparent of."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -11,6 +12,7 @@ from prisoners.models import Case
 from .. import services
 from ..forms import InviteForm
 from ..models import Assembly, Delegation, Parliamentarian, PoliticalGroup, Signatory
+from .godparents import GodparenthoodInline, invite_godparents
 
 
 class PoliticalGroupInline(admin.TabularInline):
@@ -90,7 +92,8 @@ class ParliamentarianAdmin(admin.ModelAdmin):
     search_fields = ["surname", "given_names", "email"]
     list_select_related = ["delegation", "group"]
     autocomplete_fields = ["delegation", "group"]
-    actions = ["invite"]
+    actions = ["invite", "invite_godparent"]
+    inlines = [GodparenthoodInline]
 
     def get_queryset(self, request):
         # Champions first: who signs most is who to invite first. Ordering by the annotation
@@ -107,6 +110,13 @@ class ParliamentarianAdmin(admin.ModelAdmin):
     @admin.display(description=_("declarations signed"), ordering="signed_count")
     def signed_count(self, member):
         return member.signed_count
+
+    def has_godparent_permission(self, request):
+        return request.user.has_perm("declarations.add_godparenthood")
+
+    @admin.action(description=_("Invite as godparent of a prisoner…"), permissions=["godparent"])
+    def invite_godparent(self, request, queryset):
+        return invite_godparents(self, request, queryset)
 
     @admin.action(description=_("Invite to a declaration…"), permissions=["change"])
     def invite(self, request, queryset):

@@ -3,6 +3,7 @@ signatories. Everything is importable from here."""
 
 from .assemblies import Assembly, Delegation, Parliamentarian, PoliticalGroup
 from .declarations import Declaration, Threshold, page_sections
+from .godparents import Godparenthood
 from .signatories import Signatory
 from .statuses import DeclarationStatus, SignatoryStatus
 
@@ -11,6 +12,7 @@ __all__ = [
     "Declaration",
     "DeclarationStatus",
     "Delegation",
+    "Godparenthood",
     "Parliamentarian",
     "PoliticalGroup",
     "Signatory",

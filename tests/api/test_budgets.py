@@ -62,8 +62,8 @@ def paths(rows):
     return {
         "/api/v1/prisoners/": 4,
         "/api/v1/prisoners/?status=convicted&article=" + rows["prisoner"].charges.first().number: 5,
-        # The profile's own read, with the sections the apps above add (for_profile).
-        f"/api/v1/prisoners/{rows['prisoner'].slug}/": 9,
+        # The profile's own facts, without the sections the apps above add to its page.
+        f"/api/v1/prisoners/{rows['prisoner'].slug}/": 5,
         "/api/v1/cases/": 2,
         f"/api/v1/cases/{rows['prisoner'].case.slug}/": 1,
         "/api/v1/articles/": 2,

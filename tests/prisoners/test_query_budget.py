@@ -57,7 +57,7 @@ def test_profile_page_budget(client, few_and_many):
     assert count_queries(client, few[0].get_absolute_url()) == count_queries(
         client, many[0].get_absolute_url()
     )
-    assert page_queries(client, many[0].get_absolute_url()) <= 7
+    assert page_queries(client, many[0].get_absolute_url()) <= 8
 
 
 def test_case_page_budget(client, few_and_many):
