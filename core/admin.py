@@ -2,6 +2,8 @@
 
 from django.conf import settings
 from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext_lazy as _
 
 from .permissions import can_see_personal_data
 
@@ -88,3 +90,16 @@ def in_each_language(name):
     """The columns of a translated field (django-modeltranslation), one a language, as one
     row of an admin fieldset: staff write the languages side by side."""
     return tuple(f"{name}_{code}" for code, _ in settings.LANGUAGES)
+
+
+class LabelledInlineFormSet(BaseInlineFormSet):
+    """A tabular inline heads its columns but gives its inputs no <label>: each input is
+    named by its column and row ("Title, row 2"), so that a screen reader says what it is."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        for field in form.fields.values():
+            label = str(field.label or "")
+            if index is not None:
+                label = _("%(field)s, row %(row)s") % {"field": label, "row": index + 1}
+            field.widget.attrs["aria-label"] = label

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Assembly, Declaration
+from .pace.importing import IMPORT_STATUSES
 
 MAX_UPLOAD = 1024 * 1024
 
@@ -64,4 +65,23 @@ class InviteForm(forms.Form):
         ),
         label=_("Declaration"),
         help_text=_("Only declarations that are collecting signatures."),
+    )
+
+
+class ImportSaveForm(forms.Form):
+    """How to save an import short of the threshold: published anyway, once confirmed, or
+    with a lower status."""
+
+    # Offered only for a text short of the threshold; otherwise it is published.
+    status = forms.TypedChoiceField(
+        label=_("Save as"),
+        choices=[(status.value, status.label) for status in IMPORT_STATUSES],
+        initial=IMPORT_STATUSES[0].value,
+        required=False,
+        empty_value=IMPORT_STATUSES[0].value,
+        widget=forms.RadioSelect,
+    )
+    below_threshold = forms.BooleanField(
+        label=_("Yes, publish it below the threshold: these are all the signatures it has."),
+        required=False,
     )

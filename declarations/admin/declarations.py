@@ -12,18 +12,24 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 from modeltranslation.admin import TranslationAdmin
 
-from core.admin import in_each_language
+from core.admin import LabelledInlineFormSet, in_each_language
 
 from .. import services
 from ..exports import signatories_pace_layout
-from ..forms import DeclarationPasteForm
-from ..models import Declaration, Signatory
-from ..pace.importing import ImportRefused, declaration_import, declaration_preview
+from ..forms import DeclarationPasteForm, ImportSaveForm
+from ..models import Declaration, Parliamentarian, Signatory
+from ..pace.importing import (
+    ImportRefused,
+    declaration_import,
+    declaration_preview,
+)
 from ..resources import SignatoryResource
+from ..services.suggestions import SUGGESTED_FOR, invitation_suggestions
 
 
 class SignatoryInline(admin.TabularInline):
     model = Signatory
+    formset = LabelledInlineFormSet
     extra = 0
     fields = [
         "parliamentarian",
@@ -117,6 +123,23 @@ class DeclarationAdmin(ExportMixin, TranslationAdmin):
     actions = [*TRANSITION_ACTIONS, "export_pace"]
     ordering = ["-published_on", "-created_at"]
     resource_classes = [SignatoryResource]
+    # Adds "Import a published declaration" to the buttons; the export's template extends it.
+    change_list_template = "admin/declarations/declaration/change_list.html"
+    invitation_suggestions_limit = 20
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        declaration = self.get_object(request, object_id)
+        suggestions = None
+        if declaration is not None and declaration.status in SUGGESTED_FOR:
+            suggestions = invitation_suggestions(
+                declaration=declaration, limit=self.invitation_suggestions_limit
+            )
+        extra_context = {
+            **(extra_context or {}),
+            "invitation_suggestions": suggestions,
+            "suggestions_open": declaration is not None and declaration.is_open_for_signatures,
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_threshold_counts()
@@ -208,6 +231,11 @@ class DeclarationAdmin(ExportMixin, TranslationAdmin):
                 name="declarations_declaration_import_text",
             ),
             path(
+                "<int:pk>/invite-suggested/",
+                self.admin_site.admin_view(self.invite_suggested_view),
+                name="declarations_declaration_invite_suggested",
+            ),
+            path(
                 "<int:pk>/prisoners/",
                 self.admin_site.admin_view(self.prisoners_view),
                 name="declarations_declaration_prisoners",
@@ -243,20 +271,27 @@ class DeclarationAdmin(ExportMixin, TranslationAdmin):
         if not self.has_add_permission(request):
             return HttpResponse(status=403)
         form = DeclarationPasteForm(request.POST or None, request.FILES or None)
+        # Bound only on confirming, so that the preview offers "Published" ticked.
+        save_form = ImportSaveForm(request.POST if "confirm" in request.POST else None)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": _("Import a published declaration"),
             "form": form,
+            "save_form": save_form,
         }
         if request.method == "POST" and form.is_valid():
             text, assembly = form.cleaned_data["text"], form.cleaned_data["assembly"]
-            if "confirm" not in request.POST:
+            if "confirm" not in request.POST or not save_form.is_valid():
                 context["plan"] = declaration_preview(text=text, assembly=assembly)
             else:
                 try:
                     declaration = declaration_import(
-                        text=text, assembly=assembly, choices=form.choices()
+                        text=text,
+                        assembly=assembly,
+                        choices=form.choices(),
+                        status=save_form.cleaned_data["status"],
+                        below_threshold=save_form.cleaned_data["below_threshold"],
                     )
                 except ImportRefused as refusal:
                     context["plan"] = refusal.plan
@@ -269,6 +304,38 @@ class DeclarationAdmin(ExportMixin, TranslationAdmin):
                         reverse("admin:declarations_declaration_prisoners", args=[declaration.pk])
                     )
         return TemplateResponse(request, "admin/declarations/import_text.html", context)
+
+    def invite_suggested_view(self, request, pk):
+        """Invite the members ticked in the change page's "Whom to invite next"."""
+        declaration = get_object_or_404(Declaration, pk=pk)
+        if request.method != "POST" or not self.has_change_permission(request, declaration):
+            return HttpResponse(status=403 if request.method == "POST" else 405)
+        back = HttpResponseRedirect(reverse("admin:declarations_declaration_change", args=[pk]))
+        ids = [value for value in request.POST.getlist("member") if value.isdigit()]
+        members = list(Parliamentarian.objects.filter(pk__in=ids))
+        if not members:
+            self.message_user(request, _("Tick the members to invite."), messages.WARNING)
+            return back
+        try:
+            created = services.invitations_create(declaration=declaration, parliamentarians=members)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return back
+        without_email = sum(1 for s in created if not s.parliamentarian.email)
+        self.message_user(
+            request,
+            _(
+                "%(n)d invited; %(skipped)d were invited before. %(no_email)d have no "
+                "email address and get no message."
+            )
+            % {
+                "n": len(created),
+                "skipped": len(members) - len(created),
+                "no_email": without_email,
+            },
+            messages.SUCCESS,
+        )
+        return back
 
     def prisoners_view(self, request, pk):
         declaration = get_object_or_404(Declaration, pk=pk)
@@ -292,64 +359,3 @@ class DeclarationAdmin(ExportMixin, TranslationAdmin):
                 "linked": declaration.prisoners.all(),
             },
         )
-
-
-@admin.register(Signatory)
-class SignatoryAdmin(ExportMixin, admin.ModelAdmin):
-    list_display = [
-        "parliamentarian",
-        "declaration",
-        "status",
-        "invited_at",
-        "reminder_count",
-        "signed_at",
-        "delegation_at_signing",
-        "group_at_signing",
-    ]
-    list_filter = ["status", "declaration"]
-    search_fields = [
-        "parliamentarian__surname",
-        "parliamentarian__given_names",
-        "declaration__title",
-    ]
-    list_select_related = [
-        "parliamentarian",
-        "declaration",
-        "delegation_at_signing",
-        "group_at_signing",
-    ]
-    autocomplete_fields = ["parliamentarian", "declaration"]
-    readonly_fields = [
-        "status",
-        "signed_at",
-        "delegation_at_signing",
-        "group_at_signing",
-        "invitation_sent_at",
-        "reminded_at",
-        "reminder_count",
-    ]
-    actions = ["record_signed", "record_pledged", "record_declined"]
-    resource_classes = [SignatoryResource]
-
-    def _apply(self, request, queryset, do):
-        done = 0
-        for signature in queryset.select_related("declaration__assembly", "parliamentarian"):
-            try:
-                do(signature)
-                done += 1
-            except ValidationError as error:
-                self.message_user(request, " ".join(error.messages), messages.ERROR)
-        if done:
-            self.message_user(request, _("%d recorded.") % done, messages.SUCCESS)
-
-    @admin.action(description=_("Record as signed at the assembly"), permissions=["change"])
-    def record_signed(self, request, queryset):
-        self._apply(request, queryset, lambda s: services.signature_record(signature=s))
-
-    @admin.action(description=_("Record a pledge"), permissions=["change"])
-    def record_pledged(self, request, queryset):
-        self._apply(request, queryset, lambda s: s.pledge())
-
-    @admin.action(description=_("Record a refusal"), permissions=["change"])
-    def record_declined(self, request, queryset):
-        self._apply(request, queryset, lambda s: s.decline())

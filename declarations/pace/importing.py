@@ -13,11 +13,24 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from ..models import Declaration, Delegation, Parliamentarian, PoliticalGroup, Signatory
+from ..models import (
+    Declaration,
+    Delegation,
+    Parliamentarian,
+    PoliticalGroup,
+    Signatory,
+    Threshold,
+)
 from ..services.linking import declaration_link_prisoners, declaration_suggest_prisoners
-from .matching import fold, person_key
+from .matching import close_person, fold, person_key
 from .parsing import parse_declaration
+
+Status = Declaration.Status
+# What an import may save a declaration as: published, as PACE printed it, or, when the text
+# is short of the threshold, as still collecting signatures or as a draft.
+IMPORT_STATUSES = (Status.PUBLISHED, Status.COLLECTING, Status.DRAFT)
 
 
 @dataclass
@@ -28,12 +41,24 @@ class SignatoryPlan:
     parsed: object
     match: Parliamentarian | None = None
     candidates: list = field(default_factory=list)
+    # The one known member whose name is a close spelling of this one ("SCHWABBE" for
+    # "SCHWABE"): proposed, never taken without staff's confirmation.
+    close: Parliamentarian | None = None
 
     @property
     def status(self):
         if self.match is not None:
             return "existing"
         return "uncertain" if self.candidates else "new"
+
+    @property
+    def close_note(self):
+        if self.close is None:
+            return ""
+        return _("Matched “%(parsed)s” to %(member)s by a close spelling: check.") % {
+            "parsed": f"{self.parsed.given_names} {self.parsed.surname}",
+            "member": f"{self.close.given_names} {self.close.surname}",
+        }
 
 
 @dataclass
@@ -43,6 +68,22 @@ class ImportPlan:
     existing: Declaration | None
     signatories: list
     warnings: list
+    threshold: Threshold | None = None
+
+    @property
+    def below_threshold(self):
+        """The warning for a text short of its assembly's threshold, or ""."""
+        if self.threshold is None or self.threshold.met or not self.signatories:
+            return ""
+        t = self.threshold
+        return _(
+            "Only %(found)s, where %(assembly)s needs %(needed)s: this declaration would be "
+            "published below the threshold."
+        ) % {
+            "found": _counts(t.signatures, t.delegations, t.groups),
+            "assembly": self.assembly.short_name,
+            "needed": _counts(t.min_signatures, t.min_delegations, t.min_groups),
+        }
 
     @property
     def errors(self):
@@ -86,8 +127,9 @@ def declaration_preview(*, text, assembly):
     decide in the preview.
     """
     parsed = parse_declaration(text)
+    members = list(Parliamentarian.objects.select_related("delegation", "group"))
     by_key, by_surname = {}, {}
-    for member in Parliamentarian.objects.select_related("delegation", "group"):
+    for member in members:
         by_key.setdefault(person_key(member.surname, member.given_names), []).append(member)
         by_surname.setdefault(fold(member.surname), []).append(member)
 
@@ -97,11 +139,22 @@ def declaration_preview(*, text, assembly):
         exact = by_key.get(person_key(signatory.surname, signatory.given_names), [])
         if len(exact) == 1:
             plan.match = exact[0]
+        elif exact:
+            plan.candidates = exact
         else:
-            plan.candidates = exact or by_surname.get(fold(signatory.surname), [])
+            close = [
+                m
+                for m in members
+                if close_person(signatory.surname, signatory.given_names, m.surname, m.given_names)
+            ]
+            same_surname = by_surname.get(fold(signatory.surname), [])
+            plan.candidates = close + [m for m in same_surname if m not in close]
+            if len(close) == 1:
+                plan.close = close[0]
         signatories.append(plan)
 
     warnings = list(parsed.warnings)
+    warnings.extend(row.close_note for row in signatories if row.close is not None)
     existing = None
     if parsed.declaration_number:
         existing = Declaration.objects.filter(
@@ -130,32 +183,82 @@ def declaration_preview(*, text, assembly):
         existing=existing,
         signatories=signatories,
         warnings=warnings,
+        threshold=_threshold(parsed, assembly),
+    )
+
+
+def _threshold(parsed, assembly):
+    """Where the signatories read stand against the assembly's threshold, counted as
+    Declaration.threshold() counts them: members of no group, and non-attached members
+    unless the assembly counts them as a group, add no group."""
+    non_attached = set(
+        PoliticalGroup.objects.filter(assembly=assembly, is_non_attached=True).values_list(
+            "code", flat=True
+        )
+    )
+    if assembly.non_attached_code:
+        non_attached.add(assembly.non_attached_code)
+    if assembly.non_attached_count_as_group:
+        non_attached = set()
+    groups = {s.group_code for s in parsed.signatories if s.group_code not in {"", *non_attached}}
+    return Threshold(
+        signatures=len({person_key(s.surname, s.given_names) for s in parsed.signatories}),
+        delegations=len({s.country for s in parsed.signatories}),
+        groups=len(groups),
+        min_signatures=assembly.min_signatures,
+        min_delegations=assembly.min_delegations,
+        min_groups=assembly.min_groups,
+    )
+
+
+def _counts(signatures, delegations, groups):
+    """ "12 signatures, 3 national delegations, 1 political group", each part in the plural
+    its number calls for."""
+    return ", ".join(
+        [
+            ngettext("%(n)d signature", "%(n)d signatures", signatures) % {"n": signatures},
+            ngettext("%(n)d national delegation", "%(n)d national delegations", delegations)
+            % {"n": delegations},
+            ngettext("%(n)d political group", "%(n)d political groups", groups) % {"n": groups},
+        ]
     )
 
 
 @transaction.atomic
-def declaration_import(*, text, assembly, choices=None):
+def declaration_import(
+    *, text, assembly, choices=None, status=Status.PUBLISHED, below_threshold=False
+):
     """Save a published declaration with its signatures. Idempotent: the same text
     imported twice changes nothing.
 
     `choices` maps the index of each uncertain signatory to a parliamentarian's pk, or to
     "new" to create a new person. Texts with errors, and uncertain matches that were not
-    decided, raise ImportRefused with the plan.
+    decided, raise ImportRefused with the plan. A text short of the assembly's threshold is
+    saved as Published only when `below_threshold` says staff confirmed it; `status` may
+    instead save it as collecting signatures or as a draft.
     """
     plan = declaration_preview(text=text, assembly=assembly)
     if plan.errors:
         raise ImportRefused(plan.errors, plan=plan)
+    if status not in IMPORT_STATUSES:
+        raise ImportRefused(
+            _("An import saves a declaration as %(statuses)s.")
+            % {"statuses": ", ".join(f"“{Status(s).label}”" for s in IMPORT_STATUSES)},
+            plan=plan,
+        )
     decided = plan.decided(choices or {})
     undecided = [s for s in plan.uncertain if s.index not in decided]
     if undecided:
+        raise ImportRefused([_undecided_message(s) for s in undecided], plan=plan)
+    if status == Status.PUBLISHED and plan.below_threshold and not below_threshold:
         raise ImportRefused(
             [
-                _("Decide who %(name)s is: %(candidates)s, or a new person.")
-                % {
-                    "name": f"{s.parsed.surname} {s.parsed.given_names}",
-                    "candidates": ", ".join(f"{c} ({c.delegation})" for c in s.candidates),
-                }
-                for s in undecided
+                plan.below_threshold,
+                _(
+                    "Confirm that it is to be published below the threshold, or save it as "
+                    "“%(lower)s”."
+                )
+                % {"lower": Status.COLLECTING.label},
             ],
             plan=plan,
         )
@@ -163,15 +266,16 @@ def declaration_import(*, text, assembly, choices=None):
     if not parsed.declaration_number:
         raise ImportRefused(_("The text has no written declaration number."), plan=plan)
 
+    published = status == Status.PUBLISHED
     fields = {
         # PACE's English edition, whatever the language of the staff member's admin.
         "title_en": parsed.title,
         "body": parsed.body,
         "document_number": parsed.document_number,
         "edition": parsed.edition,
-        "tabled_on": parsed.date,
-        "published_on": parsed.date,
-        "status": Declaration.Status.PUBLISHED,
+        "tabled_on": parsed.date if published else None,
+        "published_on": parsed.date if published else None,
+        "status": status,
     }
     # The fields' rules; an empty text is kept for staff to complete, as before.
     Declaration(
@@ -223,6 +327,19 @@ def declaration_import(*, text, assembly, choices=None):
     return declaration
 
 
+def _undecided_message(row):
+    name = f"{row.parsed.surname} {row.parsed.given_names}"
+    if row.close is not None:
+        return _(
+            "Confirm who %(name)s is: %(member)s (%(delegation)s), a close spelling, or a new "
+            "person."
+        ) % {"name": name, "member": row.close, "delegation": row.close.delegation}
+    return _("Decide who %(name)s is: %(candidates)s, or a new person.") % {
+        "name": name,
+        "candidates": ", ".join(f"{c} ({c.delegation})" for c in row.candidates),
+    }
+
+
 def _group(assembly, code, legend):
     """The political group a signatory's code names; whether it stands for members of no
     group is the assembly's rule (its non-attached code), not the importer's."""
@@ -243,13 +360,19 @@ def _group(assembly, code, legend):
     return group
 
 
-def declaration_import_file(*, path, assembly, link_prisoners=False):
-    """Import one text file; uncertain matches stop it (batch imports cannot ask)."""
+def declaration_import_file(
+    *, path, assembly, link_prisoners=False, status=Status.PUBLISHED, below_threshold=False
+):
+    """Import one text file; uncertain and close matches stop it (batch imports cannot ask),
+    and so does a text short of the threshold unless `below_threshold`. Only prisoners the
+    text names exactly are linked; close spellings wait for staff in the admin."""
     text = Path(path).read_text(encoding="utf-8-sig")
-    declaration = declaration_import(text=text, assembly=assembly)
+    declaration = declaration_import(
+        text=text, assembly=assembly, status=status, below_threshold=below_threshold
+    )
     if link_prisoners:
         declaration_link_prisoners(
             declaration=declaration,
-            prisoners=declaration_suggest_prisoners(declaration=declaration),
+            prisoners=declaration_suggest_prisoners(declaration=declaration, exact_only=True),
         )
     return declaration

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from declarations.models import Declaration, Delegation, Parliamentarian, PoliticalGroup
-from declarations.pace.matching import person_key
+from declarations.pace.matching import fold, person_key
 
 
 @dataclass
@@ -105,6 +105,86 @@ _HEADER_JUNK = re.compile(
     r"|conseil de l['\u2019]europe)\s*)+",
     re.IGNORECASE,
 )
+# What a web page's header, menus and buttons leave above the text when it is copied: never a
+# title, nor part of one. Compared lowercased, without accents, after dropping icons.
+_NAVIGATION = frozenset(
+    {
+        "print",
+        "print this page",
+        "print version",
+        "download",
+        "download pdf",
+        "download word",
+        "download as pdf",
+        "pdf",
+        "word",
+        "share",
+        "share this page",
+        "send by email",
+        "email",
+        "see related documents",
+        "related documents",
+        "see also",
+        "search",
+        "menu",
+        "home",
+        "back",
+        "back to top",
+        "skip to main content",
+        "skip to content",
+        "close",
+        "documents",
+        "document",
+        "working documents",
+        "working papers",
+        "written declaration",
+        "written declarations",
+        "adopted texts",
+        "texts adopted",
+        "official documents",
+        "news",
+        "sessions",
+        "members",
+        "committees",
+        "political groups",
+        "national delegations",
+        "the assembly",
+        "agenda",
+        "contact",
+        "sitemap",
+        "login",
+        "log in",
+        "sign in",
+        "cookies",
+        "accept",
+        "subscribe",
+        "follow us",
+        "pace",
+        "table of contents",
+        "versions",
+        "english",
+        "francais",
+        "deutsch",
+        "italiano",
+        "russkiy",
+        "espanol",
+        "turkce",
+        "ukrains'ka",
+        "qazaqsha",
+        "en",
+        "fr",
+        "de",
+        "it",
+        "ru",
+        "es",
+        "tr",
+        "uk",
+    }
+)
+# Breadcrumbs and button rows: "Home > Documents > Written declarations", "EN | FR".
+_NAVIGATION_SEPARATOR = re.compile(r"\s*(?:[>|\u203a\u00bb\u2192\u2022\u00b7]|\s/\s)\s*")
+_ICONS = re.compile(r"[^\w\s'\u2019-]")
+
 _SENTENCE_END = re.compile(r"[.!?:;][\"'\u201d\u2019)\]]*$")
 _INITIAL = re.compile(r"[^\W\d_]\.")
 
@@ -468,10 +548,13 @@ def _read_front_matter(lines: list[_Line], result: ParsedDeclaration, *, documen
     """Numbers, date, title and body from the lines that are not signatories.
 
     The title is the first paragraph after the other metadata and before "Written declaration
-    No." when there is one (as in the document), else the first paragraph that is not a
-    sentence. The document's body starts after "Written declaration No."; the web page's after
-    the title.
+    No." when there is one (as in the document); else the paragraph just after that line when
+    it is not a sentence (a web page that prints the reference first), else the one just
+    before it. The document's body starts after "Written declaration No."; the web page's after
+    the title. What a copied web page carries above the reference (its menus, buttons,
+    breadcrumbs, links to related documents) is left out.
     """
+    lines = _without_page_navigation(lines)
     metadata = _read_metadata(lines, result)
     declaration_line = next(
         (number for number, values in metadata.items() if "declaration_number" in values), None
@@ -490,15 +573,53 @@ def _read_front_matter(lines: list[_Line], result: ParsedDeclaration, *, documen
     )
 
 
+def _without_page_navigation(lines: list[_Line]) -> list[_Line]:
+    """The lines with those above the declaration's reference blanked out.
+
+    The reference is the line with "Written declaration No.", with the metadata lines and the
+    one paragraph (the title) right above it. Above them, a menu item, a button, or a second
+    paragraph ends the declaration: what comes before is the web page around it, whatever
+    it says, a "Doc. 15975" of a related document included.
+    """
+    reference = next(
+        (
+            index
+            for index, line in enumerate(lines)
+            if "declaration_number" in (_metadata(line.text) or {})
+        ),
+        None,
+    )
+    if reference is None:
+        return lines
+    cut = 0
+    paragraphs = 0
+    in_paragraph = False
+    for index in range(reference - 1, -1, -1):
+        text = lines[index].text
+        if not text or _metadata(text) is not None or _HEADER_JUNK.fullmatch(text):
+            in_paragraph = False
+            continue
+        if not in_paragraph or _SENTENCE_END.search(text):
+            paragraphs += 1
+        in_paragraph = True
+        if _is_navigation(text) or paragraphs > 1:
+            cut = index + 1
+            break
+    return [_Line(line.number, "") if index < cut else line for index, line in enumerate(lines)]
+
+
 def _read_metadata(lines: list[_Line], result: ParsedDeclaration) -> dict[int, dict]:
-    """Set the numbers, edition and date; return the metadata lines by number."""
+    """Set the numbers, edition and date; return the metadata lines by number. The values on
+    the line with the declaration's number come first: another line may cite another
+    document."""
     found = {}
     for line in lines:
         values = _metadata(line.text)
-        if values is None:
-            continue
-        found[line.number] = values
-        for name, value in values.items():
+        if values is not None:
+            found[line.number] = values
+    reference = [number for number, values in found.items() if "declaration_number" in values]
+    for number in [*reference[:1], *(n for n in found if n not in reference[:1])]:
+        for name, value in found[number].items():
             _set_once(result, name, value)
     return found
 
@@ -551,7 +672,22 @@ def _is_prose(line: _Line, metadata: dict[int, dict]) -> bool:
         or _SIGNED.match(text)
         or _LABEL_ONLY.fullmatch(text)
         or _HEADER_JUNK.fullmatch(text)
+        or _is_navigation(text)
     )
+
+
+def _is_navigation(text: str) -> bool:
+    """A line of the web page's navigation: a button, a menu item, a language switch, or a
+    breadcrumb made of them ("Home > Documents > Written declarations")."""
+    parts = [part for part in _NAVIGATION_SEPARATOR.split(text) if part.strip()]
+    if not parts or len(text) > 200:
+        return False
+    folded = [" ".join(_ICONS.sub(" ", fold(part)).split()) for part in parts]
+    if all(part in _NAVIGATION for part in folded):
+        return True
+    # A breadcrumb's last item is the page's own, often long, name.
+    separated = len(parts) > 2 and _NAVIGATION_SEPARATOR.search(text)
+    return bool(separated) and all(part in _NAVIGATION for part in folded[:-1])
 
 
 def _paragraphs(lines: list[_Line]) -> list[_Paragraph]:
@@ -579,17 +715,19 @@ def _pick_title(
     if declaration_line is not None:
         before = [paragraph for paragraph in paragraphs if paragraph.start < declaration_line]
         anchor = max((number for number in metadata if number < declaration_line), default=0)
-        after_anchor = [paragraph for paragraph in before if paragraph.start > anchor]
-        if after_anchor or before:
-            return (after_anchor or before)[0]
-    return next(
-        (
-            paragraph
-            for paragraph in paragraphs
-            if len(paragraph.text) <= 300 and not _SENTENCE_END.search(paragraph.text)
-        ),
-        None,
-    )
+        between = [paragraph for paragraph in before if paragraph.start > anchor]
+        if anchor and between:
+            return between[0]
+        after = next((p for p in paragraphs if p.start > declaration_line), None)
+        if after is not None and _title_like(after):
+            return after
+        if before:
+            return before[-1]
+    return next((paragraph for paragraph in paragraphs if _title_like(paragraph)), None)
+
+
+def _title_like(paragraph: _Paragraph) -> bool:
+    return len(paragraph.text) <= 300 and not _SENTENCE_END.search(paragraph.text)
 
 
 # Checks

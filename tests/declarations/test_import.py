@@ -99,7 +99,7 @@ def test_web_layout_matches_people_from_the_document_layout(demo_data):
         "RĂILEANU": "existing",
         "SMITH": "new",
     }
-    declaration = declaration_import(text=WEB_PAGE, assembly=assembly)
+    declaration = declaration_import(text=WEB_PAGE, assembly=assembly, below_threshold=True)
     assert Parliamentarian.objects.count() == 57
     assert Parliamentarian.objects.get(surname="SCHWABE").honorific == "Mr"
     assert declaration.signatories.count() == 5
@@ -116,7 +116,9 @@ def test_an_uncertain_match_is_left_to_staff(demo_data):
         declaration_import(text=text, assembly=assembly)
     assert not Declaration.objects.filter(declaration_number=999).exists()
     schwabe = Parliamentarian.objects.get(surname="SCHWABE")
-    declaration_import(text=text, assembly=assembly, choices={uncertain.index: schwabe.pk})
+    declaration_import(
+        text=text, assembly=assembly, choices={uncertain.index: schwabe.pk}, below_threshold=True
+    )
     assert schwabe.signatories.count() == 3
 
 
@@ -155,7 +157,10 @@ def test_admin_import_preview_then_confirm(admin_client, demo_data):
     assert "No. 999" in html and "De VRIES" in html and "Republic of Moldova" in html
     assert "New person" in html and "Known:" in html
     assert not Declaration.objects.filter(declaration_number=999).exists()
-    response = admin_client.post(url, {"assembly": assembly.pk, "text": WEB_PAGE, "confirm": "1"})
+    response = admin_client.post(
+        url,
+        {"assembly": assembly.pk, "text": WEB_PAGE, "confirm": "1", "below_threshold": "on"},
+    )
     assert response.status_code == 302
     declaration = Declaration.objects.get(declaration_number=999)
     assert response["Location"].endswith(f"/{declaration.pk}/prisoners/")
@@ -200,9 +205,144 @@ def test_which_code_stands_for_non_attached_members_is_the_assemblys_rule():
     text = WEB_PAGE.replace("Ireland ;", "Ireland, IND ;").replace(
         "United Kingdom, EC", "Malta, NR"
     )
-    declaration_import(text=text, assembly=assembly)
+    declaration_import(text=text, assembly=assembly, below_threshold=True)
     groups = dict(assembly.groups.values_list("code", "is_non_attached"))
     assert groups == {"SOC": False, "UEL": False, "IND": True, "NR": False}
     pace = demo.assembly_pace()
     assert pace.non_attached_code == "NR"
     assert pace.groups.get(code="NR").is_non_attached
+
+
+# Close spellings of known members, and texts short of the threshold
+
+
+def test_a_close_spelling_is_proposed_and_left_to_staff(admin_client, demo_data):
+    assembly = demo.assembly_pace()
+    text = WEB_PAGE.replace("Mr Frank SCHWABE", "Mr Frank SCHWABBE")
+    schwabe = Parliamentarian.objects.get(surname="SCHWABE")
+    plan = declaration_preview(text=text, assembly=assembly)
+    [row] = plan.uncertain
+    assert row.close == schwabe
+    note = "Matched “Frank SCHWABBE” to Frank SCHWABE by a close spelling: check."
+    assert note in plan.warnings
+    with pytest.raises(ValidationError, match="Confirm who SCHWABBE Frank is: SCHWABE Frank"):
+        declaration_import(text=text, assembly=assembly, below_threshold=True)
+    assert not Declaration.objects.filter(declaration_number=999).exists()
+
+    url = reverse("admin:declarations_declaration_import_text")
+    html = admin_client.post(url, {"assembly": assembly.pk, "text": text}).content.decode()
+    assert note in html
+    assert f'<option value="{schwabe.pk}" selected>' in html
+    admin_client.post(
+        url,
+        {
+            "assembly": assembly.pk,
+            "text": text,
+            "confirm": "1",
+            "below_threshold": "on",
+            f"match_{row.index}": schwabe.pk,
+        },
+    )
+    assert schwabe.signatories.count() == 3
+    assert not Parliamentarian.objects.filter(surname="SCHWABBE").exists()
+
+
+BELOW = (
+    "Only 5 signatures, 5 national delegations, 3 political groups, where PACE needs "
+    "20 signatures, 4 national delegations, 2 political groups: this declaration would be "
+    "published below the threshold."
+)
+
+
+def test_a_text_below_the_threshold_is_published_only_once_confirmed(admin_client, demo_data):
+    assembly = demo.assembly_pace()
+    url = reverse("admin:declarations_declaration_import_text")
+    preview = admin_client.post(url, {"assembly": assembly.pk, "text": WEB_PAGE}).content.decode()
+    assert BELOW in preview
+    assert 'name="below_threshold"' in preview and 'value="collecting"' in preview
+
+    refused = admin_client.post(url, {"assembly": assembly.pk, "text": WEB_PAGE, "confirm": "1"})
+    assert refused.status_code == 200
+    assert "Confirm that it is to be published below the threshold" in refused.content.decode()
+    assert not Declaration.objects.filter(declaration_number=999).exists()
+
+    confirmed = admin_client.post(
+        url, {"assembly": assembly.pk, "text": WEB_PAGE, "confirm": "1", "below_threshold": "on"}
+    )
+    assert confirmed.status_code == 302
+    assert Declaration.objects.get(declaration_number=999).status == "published"
+
+
+def test_a_text_below_the_threshold_may_be_saved_as_collecting(admin_client, demo_data):
+    assembly = demo.assembly_pace()
+    response = admin_client.post(
+        reverse("admin:declarations_declaration_import_text"),
+        {"assembly": assembly.pk, "text": WEB_PAGE, "confirm": "1", "status": "collecting"},
+    )
+    assert response.status_code == 302
+    declaration = Declaration.objects.get(declaration_number=999)
+    assert declaration.status == "collecting"
+    assert declaration.published_on is None
+    assert declaration.signatories.signed().count() == 5
+
+
+def test_a_text_at_the_threshold_needs_no_confirmation(admin_client, demo_data):
+    text = (DEMO / "pace-818-doc-16229.txt").read_text().replace("No. 818", "No. 819")
+    plan = declaration_preview(text=text, assembly=demo.assembly_pace())
+    assert plan.threshold.met and plan.below_threshold == ""
+    response = admin_client.post(
+        reverse("admin:declarations_declaration_import_text"),
+        {"assembly": demo.assembly_pace().pk, "text": text, "confirm": "1"},
+    )
+    assert response.status_code == 302
+    assert Declaration.objects.get(declaration_number=819).status == "published"
+
+
+def test_non_attached_members_add_no_group_to_the_threshold(demo_data):
+    text = WEB_PAGE.replace("Netherlands, SOC", "Netherlands, NR").replace(
+        "Germany, SOC", "Germany, NR"
+    )
+    text = text.replace("Republic of Moldova, UEL", "Republic of Moldova, NR")
+    plan = declaration_preview(text=text, assembly=demo.assembly_pace())
+    assert plan.threshold.groups == 1  # EC; NR is PACE's code for members of no group
+
+
+def test_import_command_refuses_a_text_below_the_threshold(tmp_path, demo_data):
+    page = tmp_path / "page.txt"
+    page.write_text(WEB_PAGE)
+    with pytest.raises(CommandError, match="1 of 1 file"):
+        call_command("import_declaration", str(page))
+    assert not Declaration.objects.filter(declaration_number=999).exists()
+    call_command("import_declaration", str(page), status="collecting")
+    assert Declaration.objects.get(declaration_number=999).status == "collecting"
+    call_command("import_declaration", str(page), below_threshold=True)
+    assert Declaration.objects.get(declaration_number=999).status == "published"
+
+
+def test_the_declaration_list_links_to_the_import(admin_client, demo_data):
+    html = admin_client.get(reverse("admin:declarations_declaration_changelist")).content.decode()
+    assert f'href="{reverse("admin:declarations_declaration_import_text")}"' in html
+    assert "Import a published declaration" in html
+    assert "Export" in html  # the export button is still there
+
+
+def test_close_spellings_of_prisoners_are_offered_unticked(admin_client):
+    from tests.factories import DeclarationFactory, PrisonerFactory
+
+    exact = PrisonerFactory(given_name="Marat", family_name="Zhylanbayev")
+    close = PrisonerFactory(given_name="Duman", family_name="Mukhametkarim")
+    declaration = DeclarationFactory(body="Free Duman Mukhamedkarim and Marat Zhylanbaev.")
+    url = reverse("admin:declarations_declaration_prisoners", args=[declaration.pk])
+    html = admin_client.get(url).content.decode()
+    assert f'value="{exact.pk}" checked>' in html
+    assert f'value="{close.pk}">' in html
+    assert "the text spells it “Duman Mukhamedkarim”: a close spelling, check" in html
+    assert html.index("Zhylanbayev") < html.index("Mukhametkarim")
+
+
+def test_the_import_command_links_only_exact_spellings(tmp_path, demo_data):
+    page = tmp_path / "page.txt"
+    page.write_text(WEB_PAGE.replace("Marat Zhylanbaev", "Marat Zhylanbaevv"))
+    call_command("import_declaration", str(page), below_threshold=True, link_prisoners=True)
+    linked = Declaration.objects.get(declaration_number=999).prisoners
+    assert list(linked.values_list("slug", flat=True)) == ["askar-sembay"]

@@ -401,3 +401,117 @@ def test_shuffled_and_truncated_seeds_never_raise():
             cut = "\n".join(sample)[: generator.randint(0, 4000)]
             result = parse_declaration(cut)
             assert result.errors or result.signatories
+
+
+# A web page copied with its navigation above the reference line
+
+NAVIGATION = """\
+Skip to main content
+PACE
+Parliamentary Assembly
+Français
+Русский
+Search
+Home > Documents > Working documents
+Print
+Download
+See related documents
+Share
+Doc. 15975
+Transnational repression as a growing threat to the rule of law and human rights
+EN | FR | DE | IT | RU
+Written declarations
+"""
+
+
+def test_navigation_above_the_title_of_a_web_page_is_left_out():
+    result = parse_declaration(NAVIGATION + WEB_PAGE)
+    assert result.title == "Kazakhstan: release the leaders of the Alga party"
+    assert result.document_number == "16302"
+    assert result.declaration_number == 831
+    assert len(result.signatories) == 6
+    assert result.body.startswith("We, the undersigned, declare the following:")
+    assert result.errors == []
+    assert result.warnings == []
+
+
+def test_navigation_above_a_web_page_that_prints_the_reference_first():
+    page = NAVIGATION + (
+        "Written declaration No. 831 | Doc. 16302 | 2 October 2025\n"
+        "Kazakhstan: release the leaders of the Alga party\n"
+        "Signatories: Mr Jan KOWALSKI, Poland, EPP/CD ; Ms Anna De VRIES, Netherlands, SOC\n"
+        "We call on the authorities of Kazakhstan to release them.\n"
+    )
+    result = parse_declaration(page)
+    assert result.title == "Kazakhstan: release the leaders of the Alga party"
+    assert (result.document_number, result.declaration_number) == ("16302", 831)
+    assert result.body == "We call on the authorities of Kazakhstan to release them."
+
+
+def test_navigation_pasted_without_blank_lines_never_joins_the_title():
+    page = (
+        "Print\nDownload\nSee related documents\n"
+        "Kazakhstan: release the leaders of the Alga party\n"
+        "Written declaration No. 831 | Doc. 16302 | 2 October 2025\n"
+        "Signatories: Mr Jan KOWALSKI, Poland, EPP/CD ; Ms Anna De VRIES, Netherlands, SOC\n"
+        "We call on the authorities of Kazakhstan to release them.\n"
+    )
+    assert parse_declaration(page).title == "Kazakhstan: release the leaders of the Alga party"
+
+
+def test_navigation_above_a_document_keeps_its_own_reference():
+    result = parse_declaration(NAVIGATION + seed(SEED_804))
+    assert result.title.startswith("Kazakhstan: systematic violations of human rights")
+    assert result.document_number == "16113"
+    assert result.date == datetime.date(2025, 4, 23)
+    assert len(result.signatories) == 21
+    assert result.warnings == []
+
+
+def test_a_related_document_just_above_the_title_does_not_replace_the_reference():
+    page = "Doc. 15975\n" + WEB_PAGE
+    result = parse_declaration(page)
+    assert result.title == "Kazakhstan: release the leaders of the Alga party"
+    assert result.document_number == "16302"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Print",
+        "Français",
+        "Қазақша",
+        "Русский",
+        "Українська",
+        "EN | FR",
+        "Home > Documents > Doc. 16302",
+        "Home › Written declarations › Kazakhstan: release the leaders",
+        "⎙ Print",
+        "Back to top",
+    ],
+)
+def test_a_navigation_line_is_split_off_the_title(line):
+    page = (
+        f"{line}\n"
+        "Kazakhstan: release the leaders of the Alga party\n"
+        "Written declaration No. 831 | Doc. 16302 | 2 October 2025\n"
+        "Signatories: Mr Jan KOWALSKI, Poland, EPP/CD ; Ms Anna De VRIES, Netherlands, SOC\n"
+        "We call on the authorities of Kazakhstan to release them.\n"
+    )
+    assert parse_declaration(page).title == "Kazakhstan: release the leaders of the Alga party"
+
+
+def test_a_short_title_is_not_taken_for_navigation():
+    page = WEB_PAGE.replace("Kazakhstan: release the leaders of the Alga party", "Free them all")
+    assert parse_declaration(NAVIGATION + page).title == "Free them all"
+
+
+def test_a_title_after_the_reference_wins_over_an_unknown_line_above_it():
+    page = (
+        "Manage cookie preferences\n\n"
+        "Written declaration No. 831 | Doc. 16302 | 2 October 2025\n"
+        "Kazakhstan: release the leaders of the Alga party\n"
+        "Signatories: Mr Jan KOWALSKI, Poland, EPP/CD ; Ms Anna De VRIES, Netherlands, SOC\n"
+        "We call on the authorities of Kazakhstan to release them.\n"
+    )
+    assert parse_declaration(page).title == "Kazakhstan: release the leaders of the Alga party"

@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from declarations.models import Assembly
-from declarations.pace.importing import declaration_import_file
+from declarations.pace.importing import IMPORT_STATUSES, declaration_import_file
 
 
 class Command(BaseCommand):
@@ -17,7 +17,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--link-prisoners",
             action="store_true",
-            help="Also link the published prisoners the text names.",
+            help="Also link the published prisoners the text names (exact spellings only).",
+        )
+        parser.add_argument(
+            "--status",
+            choices=[str(status) for status in IMPORT_STATUSES],
+            default=str(IMPORT_STATUSES[0]),
+            help="Save the declarations with this status (default: published).",
+        )
+        parser.add_argument(
+            "--below-threshold",
+            action="store_true",
+            help="Save as published even a text with fewer signatures, delegations or groups "
+            "than the assembly's threshold (otherwise such a file is not imported).",
         )
 
     def handle(self, *args, **options):
@@ -29,7 +41,11 @@ class Command(BaseCommand):
         for path in options["files"]:
             try:
                 declaration = declaration_import_file(
-                    path=path, assembly=assembly, link_prisoners=options["link_prisoners"]
+                    path=path,
+                    assembly=assembly,
+                    link_prisoners=options["link_prisoners"],
+                    status=options["status"],
+                    below_threshold=options["below_threshold"],
                 )
             except FileNotFoundError:
                 self.stderr.write(f"{path}: no such file.")
