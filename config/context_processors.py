@@ -31,23 +31,30 @@ SECTIONS = {
     "campaigns:detail": "campaigns",
     "campaigns:petition": "campaigns",
     "campaigns:thanks": "campaigns",
+    "campaigns:confirm": "campaigns",
     "campaigns:letter": "campaigns",
     "campaigns:message": "prisoners",
     "declarations:list": "declarations",
     "declarations:detail": "declarations",
     "declarations:parliamentarian": "declarations",
+    "declarations:pledge": "declarations",
+    "declarations:godparent": "declarations",
+    "campaigns:withdraw": "campaigns",
+    "prisoners:upcoming": "upcoming",
 }
 SECTION_HOMES = {
     "prisoners": "prisoners:list",
     "cases": "prisoners:cases",
     "campaigns": "campaigns:list",
     "declarations": "declarations:list",
+    "upcoming": "prisoners:upcoming",
 }
 
 
 def navigation(request):
     """The header's current section: aria-current="page" on the section's own list, "true"
-    on a page inside it, nothing elsewhere."""
+    on a page inside it (a profile, a petition, a declaration), nothing elsewhere. The
+    header draws either as the current section (class "current-section")."""
     match = getattr(request, "resolver_match", None)
     view = match.view_name if match else ""
     section = SECTIONS.get(view)
@@ -55,3 +62,15 @@ def navigation(request):
     if section:
         current[section] = "page" if SECTION_HOMES[section] == view else "true"
     return {"nav_current": current}
+
+
+def organisation(request):
+    """Who runs the site (settings.ORGANISATION_*): the footer's contact and the privacy
+    notice's controller."""
+    return {
+        "organisation": {
+            "name": settings.ORGANISATION_NAME,
+            "email": settings.ORGANISATION_EMAIL,
+            "address": settings.ORGANISATION_ADDRESS,
+        }
+    }

@@ -120,6 +120,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.language_links",
                 "config.context_processors.navigation",
+                "config.context_processors.organisation",
             ],
         },
     },
@@ -448,6 +449,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "campaigns.tasks.recount_petitions",
         "schedule": crontab(hour=3, minute=30),
     },
+    "campaigns-resume-updates": {
+        "task": "campaigns.tasks.resume_campaign_updates",
+        "schedule": timedelta(minutes=5),
+    },
 }
 
 # The public open-data API (/api/v1/, config.api): read-only and anonymous. No
@@ -500,6 +505,11 @@ COUNTRIES_FIRST = ["KZ"]
 
 # The public address, for links in emails (sent by workers, which have no request).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Who runs the site: the data controller named in the privacy notice, and the contact in
+# every page's footer. The postal address is optional.
+ORGANISATION_NAME = env.str("ORGANISATION_NAME", default="Political prisoners campaign (demo)")
+ORGANISATION_EMAIL = env.str("ORGANISATION_EMAIL", default=DEFAULT_FROM_EMAIL)
+ORGANISATION_ADDRESS = env.str("ORGANISATION_ADDRESS", default="", multiline=True)
 
 # The reverse proxies whose X-Forwarded-For is believed: addresses or networks, and "unix"
 # for a proxy that reaches gunicorn over a unix socket. Empty: the peer is the client.

@@ -27,7 +27,6 @@ from django.utils import timezone
 logger = logging.getLogger(__name__)
 
 KEY_LIFETIME = int(datetime.timedelta(days=2).total_seconds())
-KEY_LIFETIME = int(datetime.timedelta(days=2).total_seconds())
 # When the cache cannot be reached, each process keeps a key of its own for the day.
 _local = {"day": None, "key": None}
 _lock = threading.Lock()

@@ -1,4 +1,5 @@
 import functools
+import unicodedata
 
 from django import forms
 from django.utils.translation import get_language
@@ -56,12 +57,49 @@ def country_codes():
     return frozenset(code for code, _name in countries)
 
 
-def country_field(**kwargs):
+# The Cyrillic alphabet in the order Russian and Kazakh dictionaries use (Kazakh letters in
+# their places); the code points alone put the Kazakh letters and Ё out of place.
+CYRILLIC_ORDER = {
+    letter: index for index, letter in enumerate("аәбвгғдеёжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюя")
+}
+
+
+def _letter_key(letter):
+    if letter in CYRILLIC_ORDER:
+        return (2, CYRILLIC_ORDER[letter])
+    # Latin letters sort with their accents removed: Åland beside Albania.
+    plain = unicodedata.normalize("NFKD", letter).encode("ascii", "ignore").decode()
+    return (1, ord(plain or letter))
+
+
+def name_sort_key(name):
+    """A country name's place in the list, for the alphabets of the site's languages. The
+    package sorts by the Unicode collation only when `pyuca` is installed, and otherwise
+    drops every Cyrillic letter, which left the Russian list in English order."""
+    return [_letter_key(letter) for letter in str(name).casefold() if letter.isalnum()]
+
+
+def country_choices(*, first_label):
+    """The first option (an empty value with a prompt, not "---------"), the countries
+    of COUNTRIES_FIRST, then every country sorted in the page's language. A callable, so
+    that the list is made again in each language."""
+
+    def choices():
+        listed = [(code, name) for code, name in countries]
+        first = len(countries.countries_first)
+        rest = sorted(listed[first:], key=lambda item: name_sort_key(item[1]))
+        return [("", first_label), *listed[:first], *rest]
+
+    return choices
+
+
+def country_field(*, first_label, **kwargs):
     """A country choice, as django-countries gives it, with the options rendered once and
     a value checked against a set, not against the 250 choices normalised again for each
     submission."""
     required = kwargs.get("required", True)
     field = CountryField(blank=not required).formfield(**kwargs)
+    field.choices = country_choices(first_label=first_label)
     field.widget = RenderedOnceSelect(choices=field.choices, cache_key=f"countries-{required}")
     field.valid_value = lambda value: str(value) in country_codes()
     return field

@@ -4,11 +4,12 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
-from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
-from core.admin import in_each_language
+from core.admin import LabelledInlineFormSet, in_each_language
 from core.images import image_without_metadata
 
+from .admin_kits import LetterKitAdminMixin
 from .models import AlternativeName, Article, Case, Prisoner, Source, TimelineEvent
 from .resources import PrisonerResource
 
@@ -61,18 +62,22 @@ class CaseAdmin(TranslationAdmin):
 
 class AlternativeNameInline(admin.TabularInline):
     model = AlternativeName
+    formset = LabelledInlineFormSet
     extra = 1
 
 
 class SourceInline(admin.TabularInline):
     model = Source
+    formset = LabelledInlineFormSet
     extra = 1
 
 
-class TimelineEventInline(TranslationTabularInline):
+class TimelineEventInline(TranslationStackedInline):
+    # Stacked: nine columns (three of them a description per language) do not fit a
+    # 1280 px window side by side.
     model = TimelineEvent
     extra = 1
-    fields = ["date", "date_precision", "kind", *in_each_language("description"), "source"]
+    fields = [("date", "date_precision", "kind"), in_each_language("description"), "source"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "source":
@@ -82,7 +87,7 @@ class TimelineEventInline(TranslationTabularInline):
 
 
 @admin.register(Prisoner)
-class PrisonerAdmin(ImportExportModelAdmin, TranslationAdmin):
+class PrisonerAdmin(LetterKitAdminMixin, ImportExportModelAdmin, TranslationAdmin):
     form = PrisonerForm
     resource_classes = [PrisonerResource]
     import_template_name = "admin/prisoners/prisoner/import.html"  # reasons, no tracebacks
@@ -109,10 +114,10 @@ class PrisonerAdmin(ImportExportModelAdmin, TranslationAdmin):
         "slug",
     ]
     list_select_related = ["case"]
-    autocomplete_fields = ["case", "charges"]
+    autocomplete_fields = ["case"]
     prepopulated_fields = {"slug": ["given_name", "family_name"]}
     inlines = [AlternativeNameInline, SourceInline, TimelineEventInline]
-    actions = ["publish", "unpublish"]
+    actions = ["publish", "unpublish", "letter_kit"]
     save_on_top = True
     fieldsets = [
         (
@@ -155,6 +160,13 @@ class PrisonerAdmin(ImportExportModelAdmin, TranslationAdmin):
         (_("Story"), {"fields": [in_each_language("summary"), in_each_language("story")]}),
         (_("Publication"), {"fields": ["publication"]}),
     ]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "charges":
+            # Every article with its full title, each a labelled checkbox: select2's small
+            # tags cut the titles short, and its search box has no label.
+            kwargs["widget"] = forms.CheckboxSelectMultiple(attrs={"class": "charges-picker"})
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     @admin.display(description=_("sentence"))
     def sentence(self, prisoner):

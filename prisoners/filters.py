@@ -1,7 +1,8 @@
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef
-from django.utils.translation import get_language
+from django.utils.formats import number_format
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from core import pagecache
@@ -82,6 +83,71 @@ class PrisonerFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.filters["region"].extra["choices"] = [(region, region) for region in regions]
 
+    def search_term(self):
+        """The name searched for, when the filters are understood."""
+        if not self.is_bound or not self.form.is_valid():
+            return ""
+        return self.form.cleaned_data.get("q") or ""
+
+    def active_filters(self):
+        """Each filter in use besides the search, in a few words ("charged under Art. 174"),
+        for the page's title and the line above the results. Empty while any value is not
+        understood: the list then shows no one."""
+        if not self.is_bound or not self.form.is_valid():
+            return []
+        data = self.form.cleaned_data
+        words = []
+        for name in ("status", "case", "article", "region", "gender"):
+            value = data.get(name)
+            if not value:
+                continue
+            label = dict(self.form.fields[name].choices).get(value, value)
+            if name == "status":
+                words.append(_lowercase_first(label))
+            elif name == "case":
+                words.append(gettext("case: %(case)s") % {"case": label})
+            elif name == "article":
+                words.append(gettext("charged under Art. %(number)s") % {"number": value})
+            elif name == "region":
+                words.append(gettext("home region: %(region)s") % {"region": label})
+            else:
+                words.append(gettext("gender: %(gender)s") % {"gender": _lowercase_first(label)})
+        at_least, at_most = data.get("sentence_min"), data.get("sentence_max")
+        if at_least is not None:
+            words.append(
+                ngettext(
+                    "sentenced to at least %(years)s year",
+                    "sentenced to at least %(years)s years",
+                    _plural_count(at_least),
+                )
+                % {"years": _number(at_least)}
+            )
+        if at_most is not None:
+            words.append(
+                ngettext(
+                    "sentenced to at most %(years)s year",
+                    "sentenced to at most %(years)s years",
+                    _plural_count(at_most),
+                )
+                % {"years": _number(at_most)}
+            )
+        return words
+
+    def title(self):
+        """What the list shows, for the page's title: "Prisoners matching “Zhylanbaev”",
+        "Prisoners: charged under Art. 174". Empty when nothing is searched or filtered."""
+        search, filters = self.search_term(), ", ".join(self.active_filters())
+        if search and filters:
+            return gettext("Prisoners matching “%(search)s”: %(filters)s") % {
+                "search": search,
+                "filters": filters,
+            }
+        if search:
+            return gettext("Prisoners matching “%(search)s”") % {"search": search}
+        if filters:
+            return gettext("Prisoners: %(filters)s") % {"filters": filters}
+        return ""
+
     def filter_name(self, queryset, name, value):
         return search(queryset, value)
 
@@ -90,3 +156,18 @@ class PrisonerFilter(django_filters.FilterSet):
 
     def filter_sentence_max(self, queryset, name, value):
         return queryset.with_sentence_in_months().filter(sentence_total_months__lte=value * 12)
+
+
+def _lowercase_first(text):
+    text = str(text)
+    return text[:1].lower() + text[1:]
+
+
+def _number(value):
+    """5 rather than 5.0; 2.5 as the language writes it (2,5 in Russian)."""
+    return int(value) if value == int(value) else number_format(value)
+
+
+def _plural_count(value):
+    # A fraction takes the form of "several" in every language the site speaks.
+    return int(value) if value == int(value) else 5

@@ -279,7 +279,10 @@ def test_invalid_form_keeps_what_was_typed_and_explains(client):
     response = sign(client, PetitionFactory(), email="not-an-email", name="")
     assert response.status_code == 400
     html = response.content.decode()
-    assert "Enter a valid email address." in html and "This field is required." in html
+    assert (
+        "Enter an email address in the correct format, like name@example.com" in html
+        and "Enter your name" in html
+    )
     assert 'value="not-an-email"' in html
     assert not Signature.objects.exists()
 
