@@ -5,9 +5,10 @@ Only public campaigns (live or closed) and their petitions. Signatures are perso
 of them the API gives the count and nothing else, never a name, a country, a comment or
 a time. Letters and solidarity messages are not part of it.
 
-A petition's count is the sum of its counter shards, read in the same query as the
-petition. Answers showing counts are tagged with the petitions' count tags, so that the
-page cache drops them when a count changes (core.pagecache.tag_response).
+A petition's count is the sum of its counter shards and of the batches of signatures
+collected on paper, each read in a subquery of the petition's query. Answers showing
+counts are tagged with the petitions' count tags, so that the page cache drops them when
+a count changes (core.pagecache.tag_response).
 """
 
 import hashlib
@@ -49,7 +50,16 @@ class PetitionSummarySerializer(serializers.Serializer):
     html_url = HtmlLinkField()
     slug = serializers.SlugField()
     title = serializers.CharField()
-    count = serializers.IntegerField(help_text="Confirmed signatures, held ones not counted.")
+    count = serializers.IntegerField(
+        help_text="All signatures: confirmed online ones (held ones not counted) and those "
+        "collected on paper."
+    )
+    online = serializers.IntegerField(
+        source="online_count", help_text="Signatures made and confirmed on this site."
+    )
+    paper = serializers.IntegerField(
+        source="paper_count", help_text="Signatures collected on paper or at events."
+    )
     goal = serializers.IntegerField()
     count_url = serializers.SerializerMethodField()
 
@@ -211,7 +221,9 @@ class PetitionCountView(CountTaggedMixin, PublicAPIMixin, APIView):
             "PetitionCount",
             {
                 "slug": serializers.SlugField(),
-                "count": serializers.IntegerField(),
+                "count": serializers.IntegerField(help_text="Online and paper together."),
+                "online": serializers.IntegerField(),
+                "paper": serializers.IntegerField(),
                 "goal": serializers.IntegerField(),
                 "updated_at": serializers.DateTimeField(),
             },
@@ -224,7 +236,13 @@ class PetitionCountView(CountTaggedMixin, PublicAPIMixin, APIView):
         if petition is None:
             raise Http404
         self.tag_counts([petition])
-        body = {"slug": petition.slug, "count": petition.count, "goal": petition.goal}
+        body = {
+            "slug": petition.slug,
+            "count": petition.count,
+            "online": petition.online_count,
+            "paper": petition.paper_count,
+            "goal": petition.goal,
+        }
         # Weak: the same count read later is the same answer, though updated_at differs.
         etag = hashlib.sha256(repr(sorted(body.items())).encode()).hexdigest()[:32]
         response = Response({**body, "updated_at": timezone.now().isoformat()})

@@ -35,6 +35,8 @@ class CampaignsConfig(AppConfig):
             models.Signature,
             models.Letter,
             models.SolidarityMessage,
+            models.PaperSignatureBatch,
+            models.CampaignUpdate,
         ):
             auditlog.register(model)
         register_preparer(PRIVACY_TEMPLATE, prepare_privacy_email)

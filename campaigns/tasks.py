@@ -27,3 +27,19 @@ def send_staff_digest():
 def recount_petitions():
     """Nightly: every petition's count rebuilt from its rows; drift is logged."""
     return services.petitions_recount()
+
+
+@shared_task(ignore_result=True)
+def send_campaign_update(update_id):
+    """Write an update's emails to the outbox, batch after batch, from where it stopped."""
+    from .services.updates import campaign_update_send_batches
+
+    return campaign_update_send_batches(update_id=update_id)
+
+
+@shared_task(ignore_result=True)
+def resume_campaign_updates():
+    """Beat: go on with updates whose sending stopped (broker down, worker killed)."""
+    from .services.updates import campaign_updates_resume
+
+    return campaign_updates_resume()

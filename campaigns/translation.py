@@ -4,7 +4,7 @@ write (letters, solidarity messages) is theirs and stays as written."""
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Campaign, LetterAction, Petition
+from .models import Campaign, CampaignUpdate, LetterAction, Petition
 
 
 @register(Campaign)
@@ -22,4 +22,10 @@ class PetitionTranslationOptions(TranslationOptions):
 @register(LetterAction)
 class LetterActionTranslationOptions(TranslationOptions):
     fields = ("title", "subject", "suggested_letter")
+    required_languages = ("en",)
+
+
+@register(CampaignUpdate)
+class CampaignUpdateTranslationOptions(TranslationOptions):
+    fields = ("subject", "body")
     required_languages = ("en",)

@@ -14,6 +14,7 @@ urlpatterns = [
     # Only this page may be shown in a frame on other sites (core.security.embeddable).
     path("embed/petitions/<slug:slug>/", views.petition_embed, name="embed"),
     path("confirm/<str:token>/", views.confirm, name="confirm"),
+    path("withdraw/<str:token>/", views.withdraw, name="withdraw"),
     path("letters/<slug:slug>/", views.letter, name="letter"),
     path("messages/<slug:slug>/", views.message, name="message"),
     path("privacy/", views.privacy, name="privacy"),

@@ -21,6 +21,9 @@ from supporters.models import Supporter
 from . import services
 from .forms import LetterForm, PrivacyRequestForm, SignPetitionForm, SolidarityMessageForm
 from .models import Campaign, LetterAction, Petition, Signature
+from .services.privacy import supporter_signatures
+from .services.signing import signature_from_withdraw_token
+from .services.withdrawal import signature_withdraw, supporter_signature_withdraw
 
 RECENT_SIGNERS = 10
 
@@ -171,6 +174,29 @@ def confirm(request, token):
 
 
 @same_origin_post
+def withdraw(request, token):
+    """The withdrawal link from the confirmation email opens a page with one button; only
+    the POST withdraws, since mail gateways open every link. A link that was changed, has
+    expired, or whose signature is already withdrawn gets the same page."""
+    try:
+        signature = signature_from_withdraw_token(token)
+    except signing.SignatureExpired as error:
+        raise InvalidLink(
+            "expired", _("Ask for a new link on the page about your data.")
+        ) from error
+    except (signing.BadSignature, Signature.DoesNotExist, KeyError, TypeError) as error:
+        raise InvalidLink("invalid") from error
+    context = {"petition": signature.petition}
+    if request.method != "POST":
+        return private(render(request, "campaigns/withdraw.html", context))
+    withdrawal = signature_withdraw(signature=signature)
+    if withdrawal is None:
+        raise InvalidLink("invalid")
+    context["supporter_erased"] = withdrawal.supporter_erased
+    return private(render(request, "campaigns/withdrawn.html", context))
+
+
+@same_origin_post
 def letter(request, slug):
     action = get_object_or_404(
         LetterAction.objects.select_related("campaign")
@@ -181,6 +207,7 @@ def letter(request, slug):
     context = {"action": action, "campaign": action.campaign}
     if request.method != "POST":
         form = LetterForm(initial={"body": action.suggested_letter})
+        form.mark_suggestion_language(action)
         return render(request, "campaigns/letter.html", {**context, "form": form})
     form = LetterForm(request.POST)
     if not form.is_valid():
@@ -274,6 +301,14 @@ def privacy_manage(request, token):
     if request.method == "POST" and request.POST.get("erase") == "yes":
         services.supporter_erase(supporter=supporter)
         return private(render(request, "campaigns/privacy_manage.html", {"erased": True}))
+    withdrawal = None
+    if request.method == "POST" and "withdraw" in request.POST:
+        withdrawal = supporter_signature_withdraw(
+            supporter=supporter, signature_pk=request.POST["withdraw"]
+        )
+        if withdrawal and withdrawal.supporter_erased:
+            context = {"petition": withdrawal.record.petition, "supporter_erased": True}
+            return private(render(request, "campaigns/withdrawn.html", context))
     if request.GET.get("download"):
         response = JsonResponse(
             services.supporter_data(supporter=supporter),
@@ -285,7 +320,13 @@ def privacy_manage(request, token):
         render(
             request,
             "campaigns/privacy_manage.html",
-            {"supporter": supporter, "data": services.supporter_data(supporter=supporter)},
+            {
+                "supporter": supporter,
+                "data": services.supporter_data(supporter=supporter),
+                "signatures": supporter_signatures(supporter=supporter),
+                "withdrawn": withdrawal.record.petition if withdrawal else None,
+                "not_withdrawn": request.method == "POST" and withdrawal is None,
+            },
         )
     )
 

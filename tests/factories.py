@@ -3,15 +3,18 @@ import datetime
 import factory
 from django.utils import timezone
 
+from campaigns.models import Campaign, CampaignUpdate, PaperSignatureBatch, Petition, Signature
 from declarations.models import (
     Assembly,
     Declaration,
     Delegation,
+    Godparenthood,
     Parliamentarian,
     PoliticalGroup,
     Signatory,
 )
 from prisoners.models import AlternativeName, Article, Case, Prisoner, Source, TimelineEvent
+from supporters.models import Supporter
 
 
 class ArticleFactory(factory.django.DjangoModelFactory):
@@ -146,8 +149,6 @@ class SignatoryFactory(factory.django.DjangoModelFactory):
 
 # Campaigns ------------------------------------------------------------------------------
 
-from campaigns.models import Campaign, Petition  # noqa: E402
-
 
 class CampaignFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -186,3 +187,51 @@ def prisoner_change_form(prisoner, **extra):
         data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
     data.update(extra)
     return data
+
+
+class GodparenthoodFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Godparenthood
+
+    prisoner = factory.SubFactory(PrisonerFactory)
+    parliamentarian = factory.SubFactory(ParliamentarianFactory)
+
+
+class SupporterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Supporter
+
+    email = factory.Sequence(lambda n: f"signer{n}@example.org")
+    email_key = factory.LazyAttribute(lambda supporter: supporter.email.lower())
+    name = factory.Sequence(lambda n: f"Signer {n}")
+    country = "FR"
+
+
+class SignatureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Signature
+
+    petition = factory.SubFactory(PetitionFactory)
+    supporter = factory.SubFactory(SupporterFactory)
+    status = Signature.Status.CONFIRMED
+    confirmed_at = factory.LazyFunction(timezone.now)
+    show_name = True
+    comment = "A comment that is the signer's own"
+
+
+class PaperSignatureBatchFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PaperSignatureBatch
+
+    petition = factory.SubFactory(PetitionFactory)
+    count = 10
+    place = "Street stall, Almaty"
+
+
+class CampaignUpdateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CampaignUpdate
+
+    campaign = factory.SubFactory(CampaignFactory)
+    subject_en = "News of the trial"
+    body_en = "The court sat today.\n\nThank you for standing with them."

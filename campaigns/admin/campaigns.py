@@ -2,6 +2,9 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -17,7 +20,17 @@ from core.permissions import can_see_personal_data
 from supporters.services import absolute
 
 from .. import selectors, services
-from ..models import Campaign, Letter, LetterAction, Official, Petition, SolidarityMessage
+from ..models import (
+    Campaign,
+    Letter,
+    LetterAction,
+    Official,
+    PaperSignatureBatch,
+    Petition,
+    SolidarityMessage,
+    WithdrawnSignature,
+)
+from .delivery import DeliveryPdfAdminMixin
 
 EMBED_SNIPPET = (
     '<iframe src="{}" title="{}" width="100%" height="260" loading="lazy"'
@@ -131,21 +144,96 @@ class CampaignAdmin(TranslationAdmin):
         )
 
 
+class PaperSignatureBatchInline(admin.TabularInline):
+    """Counts of signatures collected on paper or at events. Who entered each is set from
+    the signed-in staff member; every change is in the audit trail."""
+
+    model = PaperSignatureBatch
+    extra = 0
+    fields = ["count", "collected_on", "place", "note", "entered_by", "created_at"]
+    readonly_fields = ["entered_by", "created_at"]
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("entered_by")
+
+
 @admin.register(Petition)
-class PetitionAdmin(TranslationAdmin):
-    list_display = ["title", "campaign", "confirmed", "goal", "closes_on"]
+class PetitionAdmin(DeliveryPdfAdminMixin, TranslationAdmin):
+    list_display = [
+        "title",
+        "campaign",
+        "total",
+        "online",
+        "paper",
+        "withdrawn",
+        "goal",
+        "closes_on",
+    ]
     list_select_related = ["campaign"]
     search_fields = in_each_language("title")
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["embed_code"]
-    fields = ["campaign", *PETITION_FIELDS, "embed_code"]
+    readonly_fields = ["signature_counts", "embed_code"]
+    fields = ["campaign", *PETITION_FIELDS, "signature_counts", "embed_code"]
+    inlines = [PaperSignatureBatchInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_count()
+        withdrawn = (
+            WithdrawnSignature.objects.filter(petition=OuterRef("pk"))
+            .order_by()
+            .values("petition")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .with_count()
+            .annotate(withdrawn_count=Coalesce(Subquery(withdrawn), 0))
+        )
 
-    @admin.display(description=_("confirmed signatures"))
-    def confirmed(self, petition):
+    @admin.display(description=_("signatures"))
+    def total(self, petition):
         return petition.count
+
+    @admin.display(description=_("online"), ordering="counted")
+    def online(self, petition):
+        return petition.online_count
+
+    @admin.display(description=_("on paper"), ordering="paper_counted")
+    def paper(self, petition):
+        return petition.paper_count
+
+    @admin.display(description=_("withdrawn"), ordering="withdrawn_count")
+    def withdrawn(self, petition):
+        return petition.withdrawn_count
+
+    @admin.display(description=_("signatures"))
+    def signature_counts(self, petition):
+        if not petition.pk:
+            return "—"
+        return format_html(
+            "{}<br>{}",
+            _("%(total)s in all: %(online)s confirmed online, %(paper)s on paper.")
+            % {
+                "total": petition.count,
+                "online": petition.online_count,
+                "paper": petition.paper_count,
+            },
+            _("%(withdrawn)s withdrawn by their signers.")
+            % {"withdrawn": petition.withdrawn_count},
+        )
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not PaperSignatureBatch:
+            return super().save_formset(request, form, formset, change)
+        for batch in formset.save(commit=False):
+            if batch.pk is None:
+                batch.entered_by = request.user
+            batch.save()
+        for batch in formset.deleted_objects:
+            batch.delete()
+        return None
 
     @admin.display(description=_("embed code"))
     def embed_code(self, petition):

@@ -18,6 +18,9 @@ from ..services.review import held_in_group
 @admin.register(Signature)
 class SignatureAdmin(PersonalDataAdminMixin, ExportMixin, admin.ModelAdmin):
     resource_classes = [SignatureResource]
+    # Export beside the links to held and trending signatures (ExportMixin would otherwise
+    # use its own template and drop them).
+    import_export_change_list_template = "admin/campaigns/signature/change_list.html"
     list_display = [
         "supporter",
         "petition",

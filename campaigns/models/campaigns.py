@@ -4,7 +4,8 @@ without a hot row."""
 import random
 
 from django.db import models
-from django.db.models import F, Q, Sum
+from django.db.models import F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -94,7 +95,18 @@ class PetitionQuerySet(models.QuerySet):
         return self.filter(campaign__status__in=Campaign.PUBLIC_STATUSES)
 
     def with_count(self):
-        return self.annotate(counted=Sum("counter_shards__count", default=0))
+        """The online count (the counter shards) and the paper count (the staff's batches),
+        each summed in a subquery of the same query: two joins would multiply each other."""
+        from .paper import PaperSignatureBatch
+
+        def total(model):
+            rows = model.objects.filter(petition=OuterRef("pk")).order_by()
+            summed = rows.values("petition").annotate(total=Sum("count")).values("total")
+            return Coalesce(Subquery(summed), 0)
+
+        return self.annotate(
+            counted=total(PetitionCounterShard), paper_counted=total(PaperSignatureBatch)
+        )
 
 
 class Petition(models.Model):
@@ -133,11 +145,23 @@ class Petition(models.Model):
         return self.closes_on is None or timezone.localdate() <= self.closes_on
 
     @property
-    def count(self):
+    def online_count(self):
         """Confirmed signatures: a sum over a few counter rows, never a COUNT(*)."""
         if hasattr(self, "counted"):
             return self.counted
         return self.counter_shards.aggregate(total=Sum("count", default=0))["total"]
+
+    @property
+    def paper_count(self):
+        """Signatures collected on paper or at events, as staff entered them."""
+        if hasattr(self, "paper_counted"):
+            return self.paper_counted
+        return self.paper_batches.aggregate(total=Sum("count", default=0))["total"]
+
+    @property
+    def count(self):
+        """The public count: online and on paper together."""
+        return self.online_count + self.paper_count
 
     def recount(self):
         """Set the count from the rows, and say how far the counters had drifted. The

@@ -1,6 +1,7 @@
-"""What a supporter gives when signing: the signature, and each consent they agreed to."""
+"""What a supporter gives when signing: the signature, and each consent they agreed to;
+and what is left when they withdraw it."""
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -185,3 +186,43 @@ class Signature(models.Model):
         )
         self.refresh_from_db(fields=["status", "in_count", "reviewed_at"])
         return bool(updated)
+
+    def withdraw(self):
+        """The signer takes their signature back. It leaves the count if it was in it (one
+        conditional update, as in invalidate(), so that concurrent withdrawals and
+        confirmations count once) and the row goes, with everything it held; what stays is
+        a WithdrawnSignature. Returns it, or None if the signature was already gone."""
+        with transaction.atomic():
+            uncounted = Signature.objects.filter(pk=self.pk, in_count=True).update(in_count=False)
+            if uncounted:
+                self.petition.add_to_count(-1)
+            deleted, _ = Signature.objects.filter(pk=self.pk).delete()
+            if not deleted:
+                return None
+            return WithdrawnSignature.objects.create(
+                petition=self.petition, was_counted=bool(uncounted)
+            )
+
+
+class WithdrawnSignature(models.Model):
+    """That a signature was withdrawn by its signer, and from which petition: nothing of
+    who signed, what they wrote, or where they came from."""
+
+    petition = models.ForeignKey(
+        Petition,
+        verbose_name=_("petition"),
+        on_delete=models.CASCADE,
+        related_name="withdrawn_signatures",
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), default=timezone.now)
+    was_counted = models.BooleanField(
+        _("was counted"), help_text=_("Whether it was part of the count when withdrawn.")
+    )
+
+    class Meta:
+        ordering = ["-withdrawn_at"]
+        verbose_name = _("withdrawn signature")
+        verbose_name_plural = _("withdrawn signatures")
+
+    def __str__(self):
+        return f"{self.petition_id} · {self.withdrawn_at:%Y-%m-%d}"

@@ -113,6 +113,12 @@ def supporter_data(*, supporter):
     }
 
 
+def supporter_signatures(*, supporter):
+    """The supporter's signatures with their petitions, for the page about their data,
+    where each can be withdrawn."""
+    return list(supporter.signatures.select_related("petition").order_by("-created_at", "-pk"))
+
+
 ERASED = "—"
 
 

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 
+from core.templatetags.translated import texts_of
 from outbox.models import OutgoingEmail
 from outbox.services import outbox_enqueue
 from prisoners.models import Prisoner, TimelineEvent
@@ -99,7 +100,7 @@ def action_reminders_send(*, today=None, batch_size=500):
             hearing.prisoner,
             f"hearing-{hearing.pk}",
             "campaigns/email/hearing",
-            {"date": hearing.date.isoformat(), "description": hearing.description},
+            {"date": hearing.date.isoformat(), "description": texts_of(hearing, "description")},
             batch_size,
         )
     held = Prisoner.objects.published().in_detention().filter(date_of_birth__isnull=False)

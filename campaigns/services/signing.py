@@ -18,6 +18,7 @@ from django.utils import timezone
 from core.audit import disable_auditlog, erase_trail, record_purge
 from core.fingerprints import address_key, network_fingerprint, network_key
 from core.ratelimit import LimitsUnavailable, RateLimited, over_limit
+from core.templatetags.translated import texts_of
 from outbox.services import outbox_enqueue
 from supporters.models import Supporter
 from supporters.services import (
@@ -32,6 +33,10 @@ from ..models import Consent, Petition, Signature
 logger = logging.getLogger(__name__)
 
 CONFIRM_SALT = "campaigns.confirm"
+WITHDRAW_SALT = "campaigns.withdraw"
+# A withdrawal link works for half a year; after that the page about one's data (/privacy/)
+# sends a fresh link that offers the same.
+WITHDRAW_MAX_AGE = 183 * 24 * 3600
 CONSENT_WORDING = "2026-11-privacy-v2"
 
 __all__ = ["RateLimited", "signature_create"]
@@ -45,6 +50,30 @@ def confirm_url(signature):
     return absolute(reverse("campaigns:confirm", kwargs={"token": confirm_token(signature)}))
 
 
+def withdraw_token(signature):
+    """A link to withdraw this signature, for the address it was made with: it names the
+    supporter too, so that it stops working once their data is erased."""
+    return signing.TimestampSigner(salt=WITHDRAW_SALT).sign_object(
+        {"s": signature.pk, "u": signature.supporter_id}
+    )
+
+
+def withdraw_url(signature):
+    return absolute(reverse("campaigns:withdraw", kwargs={"token": withdraw_token(signature)}))
+
+
+def signature_from_withdraw_token(token):
+    """The signature a withdrawal link is for. Raises signing.SignatureExpired for an old
+    link, and signing.BadSignature or Signature.DoesNotExist for a tampered one, or one
+    whose signature is withdrawn or whose signer's data is erased."""
+    data = signing.TimestampSigner(salt=WITHDRAW_SALT).unsign_object(
+        token, max_age=WITHDRAW_MAX_AGE
+    )
+    return Signature.objects.select_related("petition__campaign").get(
+        pk=data["s"], supporter_id=data["u"], supporter__isnull=False
+    )
+
+
 def _enqueue_confirmation(signature, number, hand_over=True):
     supporter = signature.supporter
     return outbox_enqueue(
@@ -56,8 +85,9 @@ def _enqueue_confirmation(signature, number, hand_over=True):
         hand_over=hand_over,
         context={
             "name": supporter.first_name,
-            "petition": signature.petition.title,
+            "petition": texts_of(signature.petition, "title"),
             "confirm_url": confirm_url(signature),
+            "withdraw_url": withdraw_url(signature),
         },
     )
 
@@ -74,7 +104,7 @@ def _enqueue_already_signed(signature):
         unsubscribe_url=unsubscribe_url(supporter),
         context={
             "name": supporter.first_name,
-            "petition": signature.petition.title,
+            "petition": texts_of(signature.petition, "title"),
             "petition_url": absolute(signature.petition.get_absolute_url()),
         },
     )

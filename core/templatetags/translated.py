@@ -13,6 +13,7 @@ does not tell which language a value came from.
 """
 
 from django import template
+from django.conf import settings
 from django.template.defaultfilters import linebreaks_filter, truncatewords
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
@@ -85,3 +86,41 @@ def lang_of(obj, field):
     """The language obj.field is shown in on this page, for a lang attribute on an element
     that cannot hold a <span>: <meta>, or an element with its own attributes."""
     return resolve(obj, field)[1]
+
+
+def texts_of(obj, field):
+    """Every language's text of obj.field, for an email's stored context: it is rendered
+    later, in each recipient's language, by `in_language`."""
+    texts = {}
+    for language in resolution_order(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
+        value = getattr(obj, build_localized_fieldname(field, language), None)
+        if value:
+            texts[language] = str(value)
+    return texts or {settings.MODELTRANSLATION_DEFAULT_LANGUAGE: str(getattr(obj, field))}
+
+
+def _pick(texts):
+    """(text, its language) from `texts_of` for the language being rendered; a plain
+    string (an email queued before its texts had languages) is taken as it is."""
+    if not isinstance(texts, dict):
+        return str(texts), get_language()
+    for language in resolution_order(get_language()):
+        if texts.get(language):
+            return texts[language], language
+    return next(iter(texts.items()), ("", get_language()))
+
+
+@register.simple_tag
+def in_language(texts):
+    """An email's text (`texts_of`) in the email's language, or its fallback wrapped in
+    <span lang> so that a screen reader switches voice."""
+    text, language = _pick(texts)
+    if language == get_language():
+        return escape(text)
+    return format_html('<span lang="{}">{}</span>', language, text)
+
+
+@register.filter
+def in_language_text(texts):
+    """The same text for a plain-text part or a subject, where nothing can be marked."""
+    return _pick(texts)[0]

@@ -53,7 +53,7 @@ def test_a_count_follows_each_confirmation(client, world, django_capture_on_comm
     second = client.get(path, HTTP_IF_NONE_MATCH=first["ETag"])
     assert second.status_code == 200
     assert second.json()["count"] == 2
-    assert set(second.json()) == {"slug", "count", "goal", "updated_at"}
+    assert set(second.json()) == {"slug", "count", "online", "paper", "goal", "updated_at"}
     assert api(client, f"/api/v1/petitions/{world['petition'].slug}/")["count"] == 2
 
 
