@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http.request import split_domain_port
+from django.shortcuts import get_object_or_404, render
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -15,6 +16,7 @@ from core.media import serve_if_public
 from core.pagination import ForgivingPaginationMixin, page_of
 from core.ratelimit import LimitsUnavailable, over_limit
 
+from . import upcoming
 from .exports import COLUMN_GROUPS, public_export
 from .filters import PrisonerFilter
 from .models import Case, Prisoner
@@ -57,6 +59,9 @@ class PrisonerListView(ForgivingPaginationMixin, PublishedPrisonerFilterMixin, F
         query.pop("page", None)
         context["query_without_page"] = query.urlencode()
         context["export_columns"] = COLUMN_GROUPS
+        context["search_term"] = self.filterset.search_term()
+        context["active_filters"] = self.filterset.active_filters()
+        context["list_title"] = self.filterset.title()
         return context
 
 
@@ -218,3 +223,35 @@ def case_share_image(request, slug):
         case.published_count,
     ) % {"counter": number_format(case.published_count, force_grouping=True)}
     return shareimages.render(title=case.title, details=[held]).response()
+
+
+# The dates ahead (prisoners.upcoming). Both answers depend on the day as well as on the
+# profiles: the page cache keeps them PUBLIC_PAGE_MAX_AGE at most, so a new day shows
+# within that, and an edit to a profile or its timeline at once (core.pagecache).
+
+
+def upcoming_dates(request):
+    """Birthdays and court hearings of the next 30 days, and what to do for each."""
+    first, last = upcoming.window()
+    days = upcoming.upcoming_days(first)
+    return render(
+        request,
+        "prisoners/upcoming.html",
+        {
+            "days": days,
+            "first": first,
+            "last": last,
+            "window_days": upcoming.WINDOW_DAYS,
+            # With nothing ahead, whom to write to meanwhile.
+            "letter_writers": [] if days else upcoming.letter_writing_prisoners(),
+        },
+    )
+
+
+def upcoming_dates_ical(request):
+    """The same dates as an iCalendar feed that calendar apps subscribe to."""
+    host, _port = split_domain_port(request.get_host())
+    body = upcoming.ical_feed(base_url=request.build_absolute_uri("/").rstrip("/"), host=host)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="political-prisoners-dates.ics"'
+    return response
