@@ -13,7 +13,6 @@ import io
 import re
 from xml.sax.saxutils import escape
 
-from django.conf import settings
 from django.db.models import Case, Count, IntegerField, Value, When
 from django.utils import timezone, translation
 from django.utils.formats import date_format, number_format
@@ -25,16 +24,14 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Frame, Paragraph, Spacer
 
 from core.audit import record_export
+from core.pdf import BOLD, REGULAR, register_fonts
 
 from .models import Signature
 
-FONTS = settings.BASE_DIR / "static" / "fonts"
-REGULAR, BOLD = "DejaVuSans", "DejaVuSans-Bold"
 INK = Color(29 / 255, 29 / 255, 27 / 255)
 MUTED = Color(0.35, 0.35, 0.33)
 ACCENT = Color(138 / 255, 28 / 255, 28 / 255)
@@ -49,14 +46,6 @@ NAME_SIZE, NAME_LEADING = 9, 12
 HEADING_SIZE, HEADING_LEADING = 10, 17
 CHUNK = 2000
 ELLIPSIS = "…"
-
-
-def register_fonts():
-    """DejaVu Sans, which has the Russian and Kazakh letters, under its own names."""
-    if REGULAR not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(REGULAR, str(FONTS / "DejaVuSans.ttf")))
-        pdfmetrics.registerFont(TTFont(BOLD, str(FONTS / "DejaVuSans-Bold.ttf")))
-        pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD)
 
 
 def petition_delivery_pdf(*, petition, language, user, today=None):

@@ -23,18 +23,15 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Frame, KeepInFrame, Paragraph
 
 from core.names import written_names
+from core.pdf import BOLD, REGULAR, register_fonts
 
 from .models import Prisoner
 
-FONTS = settings.BASE_DIR / "static" / "fonts"
 PLACEHOLDER = settings.BASE_DIR / "static" / "img" / "placeholder.png"
-REGULAR, BOLD = "DejaVuSans", "DejaVuSans-Bold"
 INK = Color(29 / 255, 29 / 255, 27 / 255)
 MUTED = Color(0.36, 0.36, 0.34)
 ACCENT = Color(138 / 255, 28 / 255, 28 / 255)
@@ -50,14 +47,6 @@ GAP = 7 * mm
 
 class NothingToPrint(ValueError):
     """No published profile matches what staff asked for."""
-
-
-def register_fonts():
-    """DejaVu Sans, which has the Russian and Kazakh letters, under its own names."""
-    if REGULAR not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(REGULAR, str(FONTS / "DejaVuSans.ttf")))
-        pdfmetrics.registerFont(TTFont(BOLD, str(FONTS / "DejaVuSans-Bold.ttf")))
-        pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD)
 
 
 def kit_prisoners(*, case=None, letters_only=False, prisoners=None):
