@@ -1,6 +1,9 @@
 """Helpers for tests that start processes of their own (servers, workers, commands)."""
 
+import shutil
 from urllib.parse import quote
+
+import pytest
 
 
 def database_url(settings_dict):
@@ -17,3 +20,23 @@ def database_url(settings_dict):
         port = settings_dict.get("PORT") or 5432
         return f"postgres://{credentials}{host}:{port}/{settings_dict['NAME']}"
     raise AssertionError(f"No DATABASE_URL for {engine}")
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def launch_chromium(playwright):
+    """Debian's Chromium, headless, quiet and offline: never a downloaded browser."""
+    if not shutil.which(CHROMIUM):
+        pytest.fail("This test drives Debian's Chromium: apt-get install chromium")
+    return playwright.chromium.launch(
+        executable_path=CHROMIUM,
+        args=[
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    )

@@ -29,7 +29,6 @@ A11Y_SCREENSHOTS=/some/folder saves a full-page screenshot of every page checked
 import io
 import os
 import re
-import shutil
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -54,8 +53,8 @@ from declarations.models import Declaration, Parliamentarian
 from declarations.services.godparents import godparent_answer, godparent_invite, godparent_token
 from prisoners.models import Prisoner
 from supporters.services import unsubscribe_url
+from tests.support import launch_chromium
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 NARROW, WIDE = 390, 1280
@@ -147,22 +146,10 @@ def browser(monkeypatch):
     # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
     # between browser steps are still plain synchronous code.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    if not shutil.which(CHROMIUM):
-        pytest.fail("This test drives Debian's Chromium: apt-get install chromium")
     if not AXE.exists():
         pytest.fail(f"{AXE} is missing: `npm ci` installs it (`make test` does)")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
+        browser = launch_chromium(playwright)
         yield browser
         browser.close()
         # The ORM calls made while Playwright's loop ran used a connection of their own

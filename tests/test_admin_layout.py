@@ -4,7 +4,6 @@ from their lists."""
 
 import os
 import re
-import shutil
 import time
 from pathlib import Path
 
@@ -22,10 +21,10 @@ from tests.factories import (
     SourceFactory,
     TimelineEventFactory,
 )
+from tests.support import CHROMIUM, launch_chromium
 
 pytestmark = pytest.mark.django_db
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 PASSWORD = "orbit lantern gravel symphony"
 
@@ -136,16 +135,7 @@ def test_the_prisoner_form_fits_1280_px_and_axe_finds_no_unlabelled_field(live_s
     ]
     TimelineEventFactory.create_batch(3, prisoner=prisoner, source=sources[0])
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
+        browser = launch_chromium(playwright)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.goto(live_server.url + reverse("admin:index"))
         page.locator("input[name='auth-username']").fill(user.username)

@@ -25,6 +25,7 @@ from ..pace.importing import (
 )
 from ..resources import SignatoryResource
 from ..services.suggestions import SUGGESTED_FOR, invitation_suggestions
+from .members import report_invitations
 
 
 class SignatoryInline(admin.TabularInline):
@@ -321,20 +322,7 @@ class DeclarationAdmin(ExportMixin, TranslationAdmin):
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
             return back
-        without_email = sum(1 for s in created if not s.parliamentarian.email)
-        self.message_user(
-            request,
-            _(
-                "%(n)d invited; %(skipped)d were invited before. %(no_email)d have no "
-                "email address and get no message."
-            )
-            % {
-                "n": len(created),
-                "skipped": len(members) - len(created),
-                "no_email": without_email,
-            },
-            messages.SUCCESS,
-        )
+        report_invitations(self, request, created, asked=len(members))
         return back
 
     def prisoners_view(self, request, pk):

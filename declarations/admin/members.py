@@ -15,6 +15,20 @@ from ..models import Assembly, Delegation, Parliamentarian, PoliticalGroup, Sign
 from .godparents import GodparenthoodInline, invite_godparents
 
 
+def report_invitations(model_admin, request, created, *, asked):
+    """How many of the members asked for were invited now, and how many get no email."""
+    without_email = sum(1 for s in created if not s.parliamentarian.email)
+    model_admin.message_user(
+        request,
+        _(
+            "%(n)d invited; %(skipped)d were invited before. %(no_email)d have no "
+            "email address and get no message."
+        )
+        % {"n": len(created), "skipped": asked - len(created), "no_email": without_email},
+        messages.SUCCESS,
+    )
+
+
 class PoliticalGroupInline(admin.TabularInline):
     model = PoliticalGroup
     extra = 1
@@ -129,20 +143,7 @@ class ParliamentarianAdmin(admin.ModelAdmin):
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), messages.ERROR)
                 return None
-            without_email = sum(1 for s in created if not s.parliamentarian.email)
-            self.message_user(
-                request,
-                _(
-                    "%(n)d invited; %(skipped)d were invited before. %(no_email)d have no "
-                    "email address and get no message."
-                )
-                % {
-                    "n": len(created),
-                    "skipped": len(queryset) - len(created),
-                    "no_email": without_email,
-                },
-                messages.SUCCESS,
-            )
+            report_invitations(self, request, created, asked=len(queryset))
             return None
         return TemplateResponse(
             request,

@@ -2,7 +2,6 @@
 Playwright), under the site's Content-Security-Policy: Swagger UI starts, lists every
 operation and runs one, with no policy violation, no request elsewhere and no cookie."""
 
-import shutil
 from urllib.parse import urlsplit
 
 import pytest
@@ -10,22 +9,16 @@ from django.db import connections
 from playwright.sync_api import expect, sync_playwright
 
 from tests.factories import PrisonerFactory
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+from tests.support import launch_chromium
 
 
 @pytest.mark.django_db(transaction=True)
 def test_the_docs_page_works_under_the_csp(live_server, monkeypatch):
-    if not shutil.which(CHROMIUM):
-        pytest.fail("This test drives Debian's Chromium: apt-get install chromium")
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     PrisonerFactory(given_name="Aigul", family_name="Utepova", slug="aigul-utepova")
     console, hosts = [], set()
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+        browser = launch_chromium(playwright)
         page = browser.new_page()
         page.on("console", lambda message: console.append(message.text))
         page.on("request", lambda request: hosts.add(urlsplit(request.url).netloc))

@@ -1,8 +1,6 @@
 """End to end in a real browser (Debian's Chromium, driven by Playwright): a reader finds
 a prisoner, signs the petition, confirms from the email, sees the count rise, unsubscribes."""
 
-import shutil
-
 import pytest
 from django.core import mail
 from django.core.management import call_command
@@ -10,8 +8,7 @@ from django.db import connections
 from playwright.sync_api import expect, sync_playwright
 
 from outbox import tasks as outbox_tasks
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+from tests.support import launch_chromium
 
 
 @pytest.fixture
@@ -19,20 +16,8 @@ def browser_page(monkeypatch):
     # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
     # between browser steps are still plain synchronous code.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    if not shutil.which(CHROMIUM):
-        pytest.fail("This test drives Debian's Chromium: apt-get install chromium")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
+        browser = launch_chromium(playwright)
         page = browser.new_page()
         yield page
         browser.close()
