@@ -106,6 +106,7 @@ def _enqueue_already_signed(signature):
             "name": supporter.first_name,
             "petition": texts_of(signature.petition, "title"),
             "petition_url": absolute(signature.petition.get_absolute_url()),
+            "withdraw_url": withdraw_url(signature),
         },
     )
 

@@ -280,3 +280,14 @@ def test_a_withdrawal_takes_the_campaigns_update_consent_with_it(client):
     assert Supporter.objects.filter(email=EMAIL).exists()
     assert not Consent.objects.filter(campaign=left.campaign).exists()
     assert Consent.objects.filter(campaign=kept.campaign, mailing=True).exists()
+
+
+def test_the_already_signed_email_also_offers_the_withdrawal(client):
+    petition = PetitionFactory()
+    sign(petition).confirm()
+    sign(petition)  # again, from the same address: the owner is told it already counts
+    outbox_tasks.send_due_emails()
+    [already] = [m for m in mail.outbox if "already signed" in m.subject]
+    link = next(w for w in already.body.split() if "/withdraw/" in w)
+    client.post(link.replace("http://127.0.0.1:8000", ""))
+    assert petition.count == 0 and WithdrawnSignature.objects.filter(petition=petition).exists()
