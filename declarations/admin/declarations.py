@@ -2,6 +2,7 @@
 the import of published texts, the prisoners a text names, and recording signatures."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -28,9 +29,31 @@ from ..services.suggestions import SUGGESTED_FOR, invitation_suggestions
 from .members import report_invitations
 
 
+class MemberAutocomplete(AutocompleteSelect):
+    """The admin's autocomplete, told the member a saved row already names: Django's own
+    looks the chosen member up again, one query a row."""
+
+    known = None  # (pk, label), set on each saved row's copy of the widget
+
+    def optgroups(self, name, value, attr=None):
+        chosen = {str(v) for v in value if v not in (None, "")}
+        if self.known and chosen == {str(self.known[0])}:
+            return [(None, [self.create_option(name, *self.known, True, 0)], 0)]
+        return super().optgroups(name, value, attr)
+
+
+class SignatoryFormSet(LabelledInlineFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if form.instance.pk and "parliamentarian" in form.fields:
+            widget = form.fields["parliamentarian"].widget
+            member = form.instance.parliamentarian
+            getattr(widget, "widget", widget).known = (member.pk, str(member))
+
+
 class SignatoryInline(admin.TabularInline):
     model = Signatory
-    formset = LabelledInlineFormSet
+    formset = SignatoryFormSet
     extra = 0
     fields = [
         "parliamentarian",
@@ -54,7 +77,11 @@ class SignatoryInline(admin.TabularInline):
         "delegation_at_signing",
         "group_at_signing",
     ]
-    autocomplete_fields = ["parliamentarian"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "parliamentarian":
+            kwargs["widget"] = MemberAutocomplete(db_field, self.admin_site)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         return (

@@ -238,3 +238,25 @@ def test_the_change_page_query_budget(admin_client, world, django_assert_max_num
     with django_assert_max_num_queries(30):
         html = admin_client.get(url).content.decode()
     assert html.count('name="member"') == 20
+
+
+def test_the_change_page_reads_its_signatories_once_however_many(admin_client, world):
+    """Each signatory row shows its member from the row itself, rather than the
+    autocomplete widget looking every one up again."""
+    from tests.budgets import page_queries
+
+    url = reverse("admin:declarations_declaration_change", args=[world.pk])
+
+    def with_signatories(n):
+        for _ in range(n):
+            SignatoryFactory(declaration=world)
+        admin_client.get(url)  # sessions, permissions and content types, once
+        return page_queries(admin_client, url)
+
+    few = with_signatories(2)
+    many = with_signatories(25)
+    assert many == few, (few, many)
+    html = admin_client.get(url).content.decode()
+    for signatory in world.signatories.select_related("parliamentarian"):
+        member = signatory.parliamentarian
+        assert f'<option value="{member.pk}" selected>{member}</option>' in html
