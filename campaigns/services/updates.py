@@ -41,8 +41,12 @@ def campaign_update_recipients(*, update):
         .order_by("-agreed_at", "-pk")
         .values("mailing")[:1]
     )
+    # Only supporters who ever agreed in this campaign are looked at: the latest choice
+    # is then read for those few, not for every supporter.
+    agreed = Consent.objects.filter(campaign_id=update.campaign_id, mailing=True)
     return (
         Supporter.objects.mailable()
+        .filter(pk__in=agreed.values("supporter_id"))
         .annotate(wants_updates=Subquery(latest_choice))
         .filter(wants_updates=True)
         .order_by("pk")
