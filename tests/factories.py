@@ -23,7 +23,7 @@ class ArticleFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ["number"]
 
     number = factory.Sequence(lambda n: str(100 + n))
-    title = factory.Faker("sentence", nb_words=5)
+    title = factory.Sequence(lambda n: f"Offence number {n}")
 
 
 class CaseFactory(factory.django.DjangoModelFactory):
@@ -47,7 +47,9 @@ class PrisonerFactory(factory.django.DjangoModelFactory):
     sentence_years = 5
     sentence_months = 0
     detained_on = datetime.date(2022, 1, 14)
-    summary = factory.Faker("sentence")
+    # Not made-up prose: a random word ("Other", "Released") on a page would break tests
+    # that check a word is absent.
+    summary = factory.Sequence(lambda n: f"Imprisoned for speaking out ({n}).")
     publication = Prisoner.Publication.PUBLISHED
 
     @factory.post_generation
