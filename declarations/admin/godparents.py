@@ -19,8 +19,8 @@ from ..models import Godparenthood, Parliamentarian
 from ..services.godparents import (
     godparent_answer,
     godparent_hand_over,
-    godparent_invite,
     godparent_token,
+    godparents_invite,
 )
 
 
@@ -86,18 +86,13 @@ def invite_godparents(model_admin, request, members):
             submit=_("Send the invitations"),
         )
     prisoner = form.cleaned_data["prisoner"]
-    invited = skipped = without_email = 0
-    for member in members:
-        try:
-            _godparenthood, created = godparent_invite(
-                prisoner=prisoner, parliamentarian=member, invited_by=request.user
-            )
-        except ValidationError as error:
-            model_admin.message_user(request, " ".join(error.messages), messages.ERROR)
-            return None
-        invited += created
-        skipped += not created
-        without_email += created and not member.email
+    try:
+        done = godparents_invite(
+            prisoner=prisoner, parliamentarians=members, invited_by=request.user
+        )
+    except ValidationError as error:
+        model_admin.message_user(request, " ".join(error.messages), messages.ERROR)
+        return None
     model_admin.message_user(
         request,
         _(
@@ -106,10 +101,10 @@ def invite_godparents(model_admin, request, members):
             "shown on their invitation."
         )
         % {
-            "n": invited,
+            "n": done.invited,
             "prisoner": prisoner.full_name,
-            "skipped": skipped,
-            "no_email": without_email,
+            "skipped": done.skipped,
+            "no_email": done.without_email,
         },
         messages.SUCCESS,
     )

@@ -2,6 +2,8 @@
 link, and handing the role over to another member. Every email leaves through the outbox,
 keyed by the invitation, so that running a step twice sends nothing twice."""
 
+from typing import NamedTuple
+
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -111,6 +113,27 @@ def godparent_invite(*, prisoner, parliamentarian, invited_by=None):
     if created:
         _email_invitation(godparenthood)
     return godparenthood, created
+
+
+class Invited(NamedTuple):
+    invited: int
+    skipped: int
+    without_email: int
+
+
+@transaction.atomic
+def godparents_invite(*, prisoner, parliamentarians, invited_by=None):
+    """Invite several members at once (the admin's action): how many were invited now,
+    how many had been already, and how many of the new ones have no address to email."""
+    invited = skipped = without_email = 0
+    for member in parliamentarians:
+        _godparenthood, created = godparent_invite(
+            prisoner=prisoner, parliamentarian=member, invited_by=invited_by
+        )
+        invited += created
+        skipped += not created
+        without_email += created and not member.email
+    return Invited(invited, skipped, without_email)
 
 
 def _notify_staff(godparenthood):
